@@ -1,0 +1,29 @@
+"""The reading side of an authority's news site: create_app wires everything together."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp import build as build_module
+from webapp import cli, i18n
+from webapp.config import from_environment
+from webapp.views import context, errors, news, pages, search
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app. `config` overrides settings (tests point it at their own content)."""
+    settings = from_environment(config)
+    app = Flask(__name__, static_folder=str(settings["STATIC_DIR"]), static_url_path="/static")
+    app.config.update(settings)
+    app.extensions["live_build"] = build_module.LiveBuild(app.config["BUILDS_DIR"])
+
+    i18n.init_app(app)
+    app.register_blueprint(news.bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(search.bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(pages.localized_bp, url_prefix="/<any(sv,en):lang_code>")
+    context.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    return app

@@ -1,0 +1,38 @@
+"""`flask build`: load and validate content, write a new build and switch to it."""
+
+from __future__ import annotations
+
+import click
+from babel.support import Translations
+from flask import Flask, current_app
+
+from webapp.build import write_build
+from webapp.content import ContentError, load_content
+
+
+def external_link_label(translations_dir) -> callable:
+    """The hidden 'link to another website' text per language, from our catalogues."""
+
+    def label(lang: str) -> str:
+        return Translations.load(str(translations_dir), [lang]).gettext("link to another website")
+
+    return label
+
+
+@click.command("build")
+def build_command() -> None:
+    """Validate content/ and switch the site to a fresh build of it."""
+    config = current_app.config
+    label = external_link_label(config["TRANSLATIONS_DIR"])
+    try:
+        content = load_content(config["CONTENT_DIR"], label)
+    except ContentError as error:
+        raise click.ClickException(f"{error}\nThe site keeps serving the last good build.") from error
+    count = len(content.articles)
+    with click.progressbar(length=count, label="Indexing articles") as bar:
+        path = write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], progress=bar.update)
+    click.echo(f"Built {count} article versions into {path}; it is now live.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(build_command)

@@ -1,0 +1,34 @@
+"""Settings with defaults. Environment variables override them; nothing else reads os.environ."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Defaults for every setting the app reads."""
+
+    # Where communicators' files live and where builds are written.
+    CONTENT_DIR = PROJECT_ROOT / "content"
+    BUILDS_DIR = PROJECT_ROOT / "var" / "builds"
+    # How many old builds to keep beside the live one (workers may still read them).
+    BUILDS_KEPT = 3
+    TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+    STATIC_DIR = PROJECT_ROOT / "static"
+    # Articles per page in lists.
+    PAGE_SIZE = 10
+    BABEL_DEFAULT_LOCALE = "sv"
+    LANGUAGES = ("sv", "en")
+
+
+def from_environment(overrides: dict | None = None) -> dict:
+    """Return the settings: defaults, then NEWS_* environment variables, then `overrides`."""
+    settings = {key: getattr(Config, key) for key in dir(Config) if key.isupper()}
+    for key in ("CONTENT_DIR", "BUILDS_DIR"):
+        if f"NEWS_{key}" in os.environ:
+            settings[key] = Path(os.environ[f"NEWS_{key}"])
+    if "NEWS_PAGE_SIZE" in os.environ:
+        settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
+    settings.update(overrides or {})
+    return settings

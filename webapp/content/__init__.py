@@ -1,0 +1,9 @@
+"""The content domain: what an article is, how content files are read and rendered.
+
+No Flask here: the build and the tests use it directly.
+"""
+
+from webapp.content.loader import load_content
+from webapp.content.model import Article, Content, ContentError, Page, Partner, Site, Topic
+
+__all__ = ["Article", "Content", "ContentError", "Page", "Partner", "Site", "Topic", "load_content"]

@@ -1,0 +1,416 @@
+"""Read content/ into validated model objects, or raise ContentError naming every problem.
+
+The loader is the only code that parses content files. It collects all problems it finds
+rather than stopping at the first, so a communicator can fix a batch in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import frontmatter
+import yaml
+
+from webapp.content.markdown import MarkdownProblem, render_markdown
+from webapp.content.model import (
+    Article,
+    ChangeNote,
+    Contact,
+    Content,
+    ContentError,
+    FactBox,
+    Image,
+    Page,
+    Partner,
+    Problem,
+    Site,
+    Topic,
+)
+
+LANGUAGES = ("sv", "en")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2})\.md$")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class _FileReader:
+    """Reads fields of one file, recording problems instead of raising at the first."""
+
+    def __init__(self, path: Path, root: Path, problems: list[Problem]):
+        self.path = path
+        self.name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        self.problems = problems
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.name, field, message))
+
+    def text(self, data: dict, field: str, *, required: bool = True) -> str | None:
+        value = data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(field, "is missing; it is required")
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(field, f"must be text, not {type(value).__name__}")
+            return None
+        return str(value).strip()
+
+    def localized(self, data: dict, field: str, *, required: bool = True) -> dict[str, str]:
+        value = data.get(field)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(field, "needs one text per language: 'sv:' and 'en:' on lines below it")
+            return {lang: "" for lang in LANGUAGES}
+        result = {}
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.problem(f"{field}.{lang}", "is missing; write the text in this language")
+                text = ""
+            result[lang] = text.strip()
+        return result
+
+    def id_list(self, data: dict, field: str, known: dict, kind: str, *, required: bool) -> tuple:
+        value = data.get(field)
+        if value is None or value == []:
+            if required:
+                self.problem(field, f"is missing; give at least one {kind} id")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(field, f"must be a list of {kind} ids, such as [klimat-energi]")
+            return ()
+        ids = []
+        for item in value:
+            if str(item) not in known:
+                choices = ", ".join(sorted(known)) or "none exist yet"
+                self.problem(field, f"unknown {kind} '{item}' (known: {choices})")
+            elif str(item) not in ids:
+                ids.append(str(item))
+        return tuple(ids)
+
+    def moment(self, data: dict, field: str, zone: ZoneInfo, *, required: bool) -> datetime | None:
+        """A date-time written in the site's time zone, returned in UTC."""
+        value = data.get(field)
+        if value is None:
+            if required:
+                self.problem(field, "is missing; write it as YYYY-MM-DD HH:MM")
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime(value.year, value.month, value.day)
+        else:
+            try:
+                moment = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                self.problem(field, f"'{value}' is not a date; write it as YYYY-MM-DD HH:MM")
+                return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(timezone.utc)
+
+    def url(self, data: dict, field: str) -> str | None:
+        value = self.text(data, field, required=False)
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            self.problem(field, f"'{value}' must be a web address starting with https://")
+            return None
+        return value
+
+
+def _read_yaml(reader: _FileReader) -> dict:
+    try:
+        data = yaml.safe_load(reader.path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        reader.problem("", f"cannot be read as YAML: {error}")
+        return {}
+    if not isinstance(data, dict):
+        reader.problem("", "must contain fields such as 'name:'; it is empty or not a YAML map")
+        return {}
+    return data
+
+
+def _read_front_matter(reader: _FileReader) -> tuple[dict, str]:
+    try:
+        post = frontmatter.loads(reader.path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
+        reader.problem("front matter", f"cannot be read as YAML: {error}")
+        return {}, ""
+    if not post.metadata:
+        reader.problem("front matter", "is missing: start the file with a '---' line, the fields, and '---'")
+    return dict(post.metadata), post.content
+
+
+def _load_site(root: Path, problems: list[Problem]) -> Site:
+    reader = _FileReader(root / "site.yaml", root, problems)
+    data = _read_yaml(reader) if reader.path.exists() else {}
+    if not reader.path.exists():
+        reader.problem("", "is missing: the site needs a site.yaml describing the authority")
+    zone_name = reader.text(data, "timezone", required=False) or "Europe/Stockholm"
+    try:
+        ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.problem("timezone", f"unknown time zone '{zone_name}' (use e.g. Europe/Stockholm)")
+        zone_name = "Europe/Stockholm"
+    colour = reader.text(data, "brand_colour", required=False) or "#1b3a5c"
+    if not HEX_COLOUR.match(colour):
+        reader.problem("brand_colour", f"'{colour}' must be a colour like \"#1b3a5c\"")
+        colour = "#1b3a5c"
+    social = data.get("social") or []
+    if not isinstance(social, list) or not all(isinstance(s, dict) and "name" in s and "url" in s for s in social):
+        reader.problem("social", "must be a list of entries with 'name:' and 'url:'")
+        social = []
+    base_url = reader.url(data, "base_url") or "http://localhost"
+    return Site(
+        name=reader.localized(data, "name"),
+        short_name=reader.localized(data, "short_name", required=False) or reader.localized(data, "name"),
+        logo=reader.text(data, "logo", required=False),
+        brand_colour=colour,
+        timezone=zone_name,
+        base_url=base_url.rstrip("/"),
+        visiting_address=reader.localized(data, "visiting_address", required=False),
+        postal_address=reader.text(data, "postal_address", required=False) or "",
+        phone=reader.text(data, "phone", required=False),
+        email=reader.text(data, "email", required=False),
+        organisation_number=reader.text(data, "organisation_number", required=False) or "",
+        social=tuple({"name": str(s["name"]), "url": str(s["url"])} for s in social),
+        accessibility=dict(data.get("accessibility") or {}),
+    )
+
+
+def _load_topics(root: Path, problems: list[Problem]) -> dict[str, Topic]:
+    topics = {}
+    for path in sorted((root / "topics").glob("*.yaml")):
+        reader = _FileReader(path, root, problems)
+        if not ID_PATTERN.match(path.stem):
+            reader.problem("", "the file name may contain only a-z, 0-9 and hyphens")
+            continue
+        data = _read_yaml(reader)
+        topics[path.stem] = Topic(
+            id=path.stem,
+            name=reader.localized(data, "name"),
+            description=reader.localized(data, "description", required=False),
+        )
+    return topics
+
+
+def _load_partners(root: Path, problems: list[Problem]) -> dict[str, Partner]:
+    partners = {}
+    for path in sorted((root / "partners").glob("*.yaml")):
+        reader = _FileReader(path, root, problems)
+        if not ID_PATTERN.match(path.stem):
+            reader.problem("", "the file name may contain only a-z, 0-9 and hyphens")
+            continue
+        data = _read_yaml(reader)
+        partners[path.stem] = Partner(
+            id=path.stem,
+            name=reader.localized(data, "name"),
+            description=reader.localized(data, "description", required=False),
+            website=reader.url(data, "website"),
+        )
+    return partners
+
+
+class _Renderer:
+    """Renders Markdown for one language, turning its problems into content problems."""
+
+    def __init__(self, site: Site, labels: Callable[[str], str]):
+        self.site_host = urlsplit(site.base_url).hostname or ""
+        self.labels = labels
+
+    def __call__(self, reader: _FileReader, field: str, source: str, lang: str) -> tuple[str, str]:
+        try:
+            return render_markdown(
+                source, site_host=self.site_host, external_label=self.labels(lang)
+            )
+        except MarkdownProblem as problem:
+            reader.problem(field, str(problem))
+            return "", ""
+
+
+def _load_image(reader: _FileReader, data: dict, images: dict[str, str]) -> Image | None:
+    value = data.get("image")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        reader.problem("image", "needs 'src:' and 'alt:' on lines below it")
+        return None
+    src = reader.text(value, "src")
+    if "alt" not in value or value["alt"] is None:
+        reader.problem("image.alt", "is missing: describe the image, or write alt: \"\" if it is decoration")
+    if src and src not in images:
+        reader.problem("image.src", f"no image '{src}' in content/images/")
+        return None
+    caption = value.get("caption")
+    return Image(src=src or "", alt=str(value.get("alt") or "").strip(), caption=str(caption).strip() if caption else None)
+
+
+def _load_fact_boxes(reader, data, lang, partners, render) -> tuple[FactBox, ...]:
+    boxes = []
+    for number, item in enumerate(data.get("fact_boxes") or [], start=1):
+        field = f"fact_boxes[{number}]"
+        if not isinstance(item, dict):
+            reader.problem(field, "must be '- partner: <id>' or have 'title:' and 'body:'")
+        elif "partner" in item:
+            if item["partner"] not in partners:
+                reader.problem(f"{field}.partner", f"unknown partner '{item['partner']}'")
+            else:
+                boxes.append(FactBox(partner=str(item["partner"])))
+        else:
+            title = reader.text(item, "title")
+            body = reader.text(item, "body") or ""
+            body_html, _ = render(reader, f"{field}.body", body, lang)
+            boxes.append(FactBox(title=title, body_html=body_html))
+    return tuple(boxes)
+
+
+def _load_contacts(reader: _FileReader, data: dict) -> tuple[Contact, ...]:
+    contacts = []
+    for item in data.get("contacts") or []:
+        if not isinstance(item, dict) or not item.get("name"):
+            reader.problem("contacts", "each contact needs at least 'name:'")
+            continue
+        contacts.append(
+            Contact(
+                name=str(item["name"]).strip(),
+                role=str(item["role"]).strip() if item.get("role") else None,
+                phone=str(item["phone"]).strip() if item.get("phone") else None,
+                email=str(item["email"]).strip() if item.get("email") else None,
+            )
+        )
+    return tuple(contacts)
+
+
+def _load_changes(reader: _FileReader, data: dict, zone: ZoneInfo) -> tuple[ChangeNote, ...]:
+    notes = []
+    for item in data.get("changes") or []:
+        if not isinstance(item, dict):
+            reader.problem("changes", "each change needs 'date:' and 'note:'")
+            continue
+        changed_at = reader.moment(item, "date", zone, required=True)
+        note = reader.text(item, "note")
+        if changed_at and note:
+            notes.append(ChangeNote(changed_at=changed_at, note=note))
+    return tuple(sorted(notes, key=lambda n: n.changed_at, reverse=True))
+
+
+def _load_article(path, root, problems, content_parts, render) -> Article | None:
+    site, topics, partners, images = content_parts
+    reader = _FileReader(path, root, problems)
+    match = ARTICLE_FILE.match(path.name)
+    if not match or match["lang"] not in LANGUAGES or not ID_PATTERN.match(match["key"]):
+        reader.problem("", "the file name must be <key>.sv.md or <key>.en.md, key in a-z, 0-9 and hyphens")
+        return None
+    key, lang = match["key"], match["lang"]
+    data, body = _read_front_matter(reader)
+    if not data:
+        return None
+    zone = ZoneInfo(site.timezone)
+    slug = reader.text(data, "slug", required=False) or key
+    if not ID_PATTERN.match(slug):
+        reader.problem("slug", f"'{slug}' may contain only a-z, 0-9 and hyphens")
+    published_at = reader.moment(data, "published", zone, required=True)
+    updated_at = reader.moment(data, "updated", zone, required=False)
+    if published_at and updated_at and updated_at < published_at:
+        reader.problem("updated", "is earlier than 'published'")
+    changes = _load_changes(reader, data, zone)
+    if changes and published_at and changes[0].changed_at < published_at:
+        reader.problem("changes", "a change is dated before 'published'")
+    if changes and (updated_at is None or changes[0].changed_at > updated_at):
+        updated_at = changes[0].changed_at  # "last updated" always matches the latest note
+    body_html, body_text = render(reader, "body", body, lang)
+    if not body.strip():
+        reader.problem("body", "the article has no text below the front matter")
+    article = Article(
+        key=key,
+        lang=lang,
+        slug=slug,
+        title=reader.text(data, "title") or "",
+        lead=reader.text(data, "lead") or "",
+        published_at=published_at or datetime.now(timezone.utc),
+        updated_at=updated_at if updated_at != published_at else None,
+        topics=reader.id_list(data, "topics", topics, "topic", required=True),
+        partners=reader.id_list(data, "partners", partners, "partner", required=False),
+        body_html=body_html,
+        body_text=body_text,
+        image=_load_image(reader, data, images),
+        fact_boxes=_load_fact_boxes(reader, data, lang, partners, render),
+        contacts=_load_contacts(reader, data),
+        changes=changes,
+        source=reader.name,
+    )
+    return article
+
+
+def _load_pages(root, problems, site, render) -> list[Page]:
+    pages = []
+    zone = ZoneInfo(site.timezone)
+    for path in sorted((root / "pages").glob("*.md")):
+        reader = _FileReader(path, root, problems)
+        match = ARTICLE_FILE.match(path.name)
+        if not match or match["lang"] not in LANGUAGES:
+            reader.problem("", "the file name must be <page-id>.sv.md or <page-id>.en.md")
+            continue
+        data, body = _read_front_matter(reader)
+        body_html, _ = render(reader, "body", body, match["lang"])
+        pages.append(
+            Page(
+                id=match["key"],
+                lang=match["lang"],
+                title=reader.text(data, "title") or "",
+                lead=reader.text(data, "lead", required=False) or "",
+                updated_at=reader.moment(data, "updated", zone, required=False),
+                body_html=body_html,
+            )
+        )
+    return pages
+
+
+def _check_unique(articles: list[Article], problems: list[Problem]) -> None:
+    seen_keys: dict[tuple[str, str], str] = {}
+    seen_slugs: dict[tuple[str, str], str] = {}
+    for article in articles:
+        for seen, ident, what in (
+            (seen_keys, (article.lang, article.key), "key"),
+            (seen_slugs, (article.lang, article.slug), "slug"),
+        ):
+            if ident in seen:
+                problems.append(Problem(article.source, what, f"'{ident[1]}' is also used by {seen[ident]}"))
+            seen[ident] = article.source
+
+
+def load_content(root: Path, external_label: Callable[[str], str] = lambda lang: "") -> Content:
+    """Load and validate everything under `root`. Raises ContentError listing every problem.
+
+    `external_label(lang)` gives the hidden text added to links to other websites.
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), "", "the content folder does not exist")])
+    site = _load_site(root, problems)
+    topics = _load_topics(root, problems)
+    partners = _load_partners(root, problems)
+    images = {
+        str(path.relative_to(root / "images")): str(path)
+        for path in sorted((root / "images").rglob("*"))
+        if path.is_file()
+    }
+    render = _Renderer(site, external_label)
+    articles = []
+    for path in sorted((root / "articles").rglob("*.md")):
+        article = _load_article(path, root, problems, (site, topics, partners, images), render)
+        if article:
+            articles.append(article)
+    _check_unique(articles, problems)
+    pages = _load_pages(root, problems, site, render)
+    if problems:
+        raise ContentError(problems)
+    return Content(site=site, topics=topics, partners=partners, articles=articles, pages=pages, images=images)

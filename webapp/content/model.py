@@ -1,0 +1,144 @@
+"""The content model: plain, immutable values the build stores and the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one content file, in words a communicator can act on."""
+
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: {self.field}" if self.field else self.path
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content cannot be built; `problems` names each file, field and problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in the content:\n{listing}")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: dict[str, str]
+    description: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: dict[str, str]
+    description: dict[str, str]
+    website: str | None
+
+
+@dataclass(frozen=True)
+class Image:
+    # Path relative to the build's media folder.
+    src: str
+    alt: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class FactBox:
+    """A box beside the text: the article's own, or a partner's description (`partner` set)."""
+
+    title: str | None = None
+    body_html: str = ""
+    partner: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    changed_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One language version of an article. Versions of the same article share `key`."""
+
+    key: str
+    lang: str
+    slug: str
+    title: str
+    lead: str
+    published_at: datetime
+    updated_at: datetime | None
+    topics: tuple[str, ...]
+    partners: tuple[str, ...]
+    body_html: str
+    body_text: str
+    image: Image | None = None
+    fact_boxes: tuple[FactBox, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    changes: tuple[ChangeNote, ...] = ()
+    source: str = ""
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """When this version last changed: the update time, or else the publication time."""
+        return self.updated_at or self.published_at
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fixed page such as the accessibility statement, in one language."""
+
+    id: str
+    lang: str
+    title: str
+    lead: str
+    updated_at: datetime | None
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """The authority that publishes the site (content/site.yaml)."""
+
+    name: dict[str, str]
+    short_name: dict[str, str]
+    logo: str | None
+    brand_colour: str
+    timezone: str
+    base_url: str
+    visiting_address: dict[str, str]
+    postal_address: str
+    phone: str | None
+    email: str | None
+    organisation_number: str
+    social: tuple[dict[str, str], ...]
+    accessibility: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the loader read, validated."""
+
+    site: Site
+    topics: dict[str, Topic]
+    partners: dict[str, Partner]
+    articles: list[Article]
+    pages: list[Page]
+    images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path

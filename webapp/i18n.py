@@ -1,0 +1,82 @@
+"""Locale from the URL prefix, Babel selectors, and links to the other language.
+
+The prefix (/sv/, /en/) decides the language of every page, so a shared link opens in the
+language it was shared in. Accept-Language is used only to pick where `/` redirects to.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import Babel
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+# Each language's name in that language, for the switch (read by screen readers in it).
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
+
+
+def current_language() -> str:
+    """The language of the page being rendered."""
+    return g.get("lang") or language_from_path(request.path) or DEFAULT_LANGUAGE
+
+
+def language_from_path(path: str) -> str | None:
+    """The language a URL path's prefix names, if any (used by error pages too)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
+def preferred_language() -> str:
+    """The reader's preferred site language from Accept-Language; Swedish by default."""
+    return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def other_languages() -> list[str]:
+    return [lang for lang in LANGUAGES if lang != current_language()]
+
+
+def switch_url(lang: str) -> str:
+    """The same page in `lang`: views may set g.alternates for pages whose URL differs."""
+    alternates = g.get("alternates")
+    if alternates is not None:
+        return alternates.get(lang) or url_for("news.news_list", lang_code=lang)
+    if request.endpoint and request.view_args is not None and "lang_code" in request.view_args:
+        args = {**request.view_args, **request.args.to_dict(flat=False), "lang_code": lang}
+        return url_for(request.endpoint, **args)
+    return url_for("news.news_list", lang_code=lang)
+
+
+def _site_timezone() -> str:
+    # Dates are shown in the authority's time zone, whatever the reader's.
+    return current_app.extensions["live_build"].get().site.timezone
+
+
+def _pull_language(endpoint: str | None, values: dict | None) -> None:
+    if values and "lang_code" in values:
+        g.lang = values.pop("lang_code")
+
+
+def _add_language(endpoint: str, values: dict) -> None:
+    if "lang_code" in values or not g.get("lang"):
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        values["lang_code"] = g.lang
+
+
+def init_app(app: Flask) -> None:
+    """Wire the locale into Flask-Babel and url_for."""
+    Babel(
+        app,
+        locale_selector=current_language,
+        timezone_selector=_site_timezone,
+        default_translation_directories=str(app.config["TRANSLATIONS_DIR"]),
+    )
+    app.url_value_preprocessor(_pull_language)
+    app.url_defaults(_add_language)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        other_languages=other_languages,
+        switch_url=switch_url,
+    )

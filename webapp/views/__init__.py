@@ -1,0 +1,21 @@
+"""Views: one blueprint per reader task. Thin: parse args, ask the build, render."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, request
+from flask_babel import gettext as _
+
+from webapp.build import Build
+
+
+def live_build() -> Build:
+    """The build this request reads (raises SearchError when none exists yet)."""
+    return current_app.extensions["live_build"].get()
+
+
+def page_number() -> int:
+    """The ?page= argument as a positive integer; a bad value is the reader's 400."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        abort(400, description=_("The page number must be a whole number from 1 upwards."))
+    return int(raw)

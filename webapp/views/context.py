@@ -1,0 +1,86 @@
+"""What every template can use: the authority, names of topics and partners, date helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, format_number, format_time
+
+from webapp.i18n import current_language
+from webapp.search import SearchError
+
+
+def _build_or_none():
+    try:
+        return current_app.extensions["live_build"].get()
+    except SearchError:
+        return None  # error pages still render without site data
+
+
+def iso_local(moment: datetime) -> str:
+    """Machine-readable date-time in the site's time zone, for <time datetime>."""
+    build = _build_or_none()
+    zone = ZoneInfo(build.site.timezone if build else "Europe/Stockholm")
+    return moment.astimezone(zone).isoformat(timespec="minutes")
+
+
+def long_date(moment: datetime, with_time: bool = False) -> str:
+    """A date (and time) as the reader's locale writes it."""
+    text = format_date(moment, "long")
+    return f"{text} {format_time(moment, 'short')}" if with_time else text
+
+
+def public_url(path: str | None = None) -> str:
+    """The absolute public address of `path` (default: this page), from site.yaml's base_url."""
+    build = _build_or_none()
+    base = build.site.base_url if build else request.host_url.rstrip("/")
+    return base + (path if path is not None else request.path)
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """(service, href) pairs for sharing without any third-party script."""
+    return [
+        ("email", "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ("linkedin", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("x", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+    ]
+
+
+def page_window(current: int, last: int, spread: int = 2) -> list[int | None]:
+    """Page numbers to link: first, last and `spread` around the current; None for a gap."""
+    numbers = sorted({1, last, *range(max(1, current - spread), min(last, current + spread) + 1)})
+    window: list[int | None] = []
+    for number in numbers:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window
+
+
+def page_url(number: int) -> str:
+    """This page's URL with ?page= set to `number`, other arguments kept."""
+    args = {**(request.view_args or {}), **request.args.to_dict(flat=False), "page": number}
+    return url_for(request.endpoint, **args)
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def site_context() -> dict:
+        build = _build_or_none()
+        lang = current_language()
+        return {
+            "build": build,
+            "site": build.site if build else None,
+            "site_name": build.site.name[lang] if build else "News",
+            "topic_names": {t.id: t.name[lang] for t in build.topics.values()} if build else {},
+            "partner_names": {p.id: p.name[lang] for p in build.partners.values()} if build else {},
+        }
+
+    app.jinja_env.globals.update(
+        public_url=public_url, share_links=share_links, page_window=page_window, page_url=page_url
+    )
+    app.jinja_env.filters.update(iso_local=iso_local, long_date=long_date, number=format_number)

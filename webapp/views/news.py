@@ -1,0 +1,108 @@
+"""Reading news: the news list, articles, topic and partner pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from webapp.i18n import LANGUAGES, current_language
+from webapp.search import ArticleQuery, ResultPage
+from webapp.views import live_build, page_number
+
+bp = Blueprint("news", __name__)
+
+
+def _results(**filters) -> ResultPage:
+    """One page of the list for the current language, or a 404 naming the last page."""
+    query = ArticleQuery(
+        lang=current_language(),
+        page=page_number(),
+        page_size=current_app.config["PAGE_SIZE"],
+        **filters,
+    )
+    results = live_build().search.list_articles(query)
+    if query.page > results.page_count:
+        abort(
+            404,
+            description=_(
+                "There is no page %(page)s: this list has %(count)s page(s).",
+                page=query.page,
+                count=results.page_count,
+            ),
+        )
+    return results
+
+
+@bp.get("/")
+def news_list():
+    """All news, newest first."""
+    return render_template("news/list.html", results=_results())
+
+
+@bp.get("/news/<slug>")
+def article(slug: str):
+    """One article; a slug from the other language redirects to this language's version."""
+    build = live_build()
+    lang = current_language()
+    found = build.search.article(lang, slug)
+    if found is None:
+        return _article_in_other_language(slug)
+    versions = build.search.versions(found.key)
+    g.alternates = {
+        other: url_for("news.article", lang_code=other, slug=versions[other].slug if other in versions else slug)
+        for other in LANGUAGES
+    }
+    return render_template(
+        "news/article.html",
+        article=found,
+        versions=versions,
+        related=build.search.related(found),
+    )
+
+
+def _article_in_other_language(slug: str):
+    """A link whose slug belongs to another language: redirect, or say it is not translated."""
+    build = live_build()
+    lang = current_language()
+    others = build.search.by_slug_in_any_language(slug)
+    if not others:
+        abort(404, description=_("There is no news article at this address."))
+    versions = build.search.versions(others[0].key)
+    if lang in versions:
+        return redirect(url_for("news.article", slug=versions[lang].slug), code=301)
+    g.alternates = {v.lang: url_for("news.article", lang_code=v.lang, slug=v.slug) for v in versions.values()}
+    return render_template("news/untranslated.html", versions=list(versions.values()))
+
+
+@bp.get("/topics/")
+def topics():
+    """Every topic with its number of articles in this language."""
+    build = live_build()
+    counts = build.search.counts(current_language())["topics"]
+    return render_template("news/topics.html", topics=build.topics.values(), counts=counts)
+
+
+@bp.get("/topics/<topic_id>")
+def topic(topic_id: str):
+    """News about one topic."""
+    found = live_build().topics.get(topic_id)
+    if found is None:
+        abort(404, description=_("There is no topic called “%(name)s”.", name=topic_id))
+    return render_template("news/topic.html", topic=found, results=_results(topics=(topic_id,)))
+
+
+@bp.get("/partners/")
+def partners():
+    """Every partner with its number of articles in this language."""
+    build = live_build()
+    counts = build.search.counts(current_language())["partners"]
+    return render_template("news/partners.html", partners=build.partners.values(), counts=counts)
+
+
+@bp.get("/partners/<partner_id>")
+def partner(partner_id: str):
+    """A partner's description and the news it features in."""
+    found = live_build().partners.get(partner_id)
+    if found is None:
+        abort(404, description=_("There is no partner called “%(name)s”.", name=partner_id))
+    return render_template("news/partner.html", partner=found, results=_results(partners=(partner_id,)))
