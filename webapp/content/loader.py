@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import (
@@ -125,9 +126,24 @@ class _FileReader:
         return value
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported with its field name."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _FrontMatterHandler(YAMLHandler):
+    def load(self, fm: str, **kwargs) -> dict:
+        return yaml.load(fm, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _read_yaml(reader: _FileReader) -> dict:
     try:
-        data = yaml.safe_load(reader.path.read_text(encoding="utf-8"))
+        data = yaml.load(reader.path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         reader.problem("", f"cannot be read as YAML: {error}")
         return {}
@@ -139,7 +155,7 @@ def _read_yaml(reader: _FileReader) -> dict:
 
 def _read_front_matter(reader: _FileReader) -> tuple[dict, str]:
     try:
-        post = frontmatter.loads(reader.path.read_text(encoding="utf-8"))
+        post = frontmatter.loads(reader.path.read_text(encoding="utf-8"), handler=_FrontMatterHandler())
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
         reader.problem("front matter", f"cannot be read as YAML: {error}")
         return {}, ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from babel import Locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.i18n import LANGUAGES, current_language
@@ -56,8 +58,24 @@ def article(slug: str):
         "news/article.html",
         article=found,
         versions=versions,
+        missing_notes=_missing_translation_notes(found.lang, versions),
         related=build.search.related(found),
     )
+
+
+def _missing_translation_notes(available: str, versions: dict) -> list[tuple[str, str]]:
+    """(lang, note) for each language the article lacks, written in that language.
+
+    The note is for a reader of that language who landed here, so it is in their language
+    and marked with lang (WCAG 3.1.2).
+    """
+    notes = []
+    for lang in LANGUAGES:
+        if lang not in versions:
+            with force_locale(lang):
+                name = Locale.parse(available).get_language_name(lang)
+                notes.append((lang, _("This article is only available in %(language)s.", language=name)))
+    return notes
 
 
 def _article_in_other_language(slug: str):

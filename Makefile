@@ -1,0 +1,63 @@
+# Everything a fresh Debian machine needs: `make run` serves the demo site, `make test` runs
+# every test. Each step is a file target, so a second run only redoes what changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+
+CONTENT_FILES := $(shell find content -type f)
+BUILD_CODE := $(wildcard webapp/content/*.py webapp/search/*.py) webapp/build.py webapp/cli.py
+CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+
+.PHONY: run test build install lint translations clean
+
+run: install var/build.stamp
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'webapp:create_app()'
+
+test: install
+	bash scripts/ensure-chromium.sh
+	$(BIN)/ruff check webapp tests
+	$(BIN)/pytest
+
+build: install
+	$(BIN)/flask --app webapp build
+	@touch var/build.stamp
+
+install: $(BIN)/.installed static/vendor/.installed $(CATALOGUES)
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Third-party front-end files come from npm at install time; none is committed.
+static/vendor/.installed: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+	@touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -l $*
+
+var/build.stamp: $(CONTENT_FILES) $(BUILD_CODE) $(CATALOGUES) $(BIN)/.installed
+	$(BIN)/flask --app webapp build
+	@mkdir -p var && touch $@
+
+# For maintainers: pull new strings from the code into the catalogues.
+translations: $(BIN)/.installed
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+lint: install
+	$(BIN)/ruff check webapp tests
+	$(BIN)/ruff format --check webapp tests
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

@@ -1,0 +1,134 @@
+"""The loader: what communicators write becomes articles, or an error naming the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.content import ContentError
+
+
+def problems_of(tree) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        tree.load()
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_valid_article_is_loaded_with_its_fields(content_tree):
+    content_tree.article(
+        "nyhet",
+        partners="[chalmers]",
+        updated="2024-05-03 10:00",
+        body="Första stycket.\n\n## Mellanrubrik\n\nAndra stycket.",
+    )
+    [article] = content_tree.load().articles
+    assert article.key == "nyhet" and article.lang == "sv" and article.slug == "nyhet"
+    assert article.partners == ("chalmers",)
+    # Written in Swedish time (CEST in May), stored in UTC.
+    assert article.published_at.isoformat() == "2024-05-02T07:30:00+00:00"
+    assert article.updated_at.isoformat() == "2024-05-03T08:00:00+00:00"
+    assert "<h2>Mellanrubrik</h2>" in article.body_html
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"title": None}, "articles/nyhet.sv.md: title: is missing"),
+        ({"published": "2024-13-45"}, "published: '2024-13-45' is not a date"),
+        ({"topics": "[vader]"}, "topics: unknown topic 'vader'"),
+        ({"partners": "[okand]"}, "partners: unknown partner 'okand'"),
+        ({"updated": "2024-01-01 10:00"}, "updated: is earlier than 'published'"),
+        ({"slug": "Med Mellanslag"}, "slug: 'Med Mellanslag' may contain only"),
+        ({"image": "{src: saknas.png, alt: En bild}"}, "image.src: no image 'saknas.png'"),
+    ],
+)
+def test_invalid_fields_are_named_with_file_and_problem(content_tree, fields, expected):
+    content_tree.article("nyhet", **fields)
+    assert any(expected in problem for problem in problems_of(content_tree))
+
+
+def test_broken_yaml_names_the_file(content_tree):
+    content_tree.write("articles/trasig.sv.md", "---\ntitle: [ofullständig\n---\nText\n")
+    [problem] = problems_of(content_tree)
+    assert problem.startswith("content/articles/trasig.sv.md: front matter: cannot be read as YAML")
+
+
+def test_all_problems_are_reported_at_once(content_tree):
+    content_tree.article("en", title=None)
+    content_tree.article("tva", published="igår")
+    problems = problems_of(content_tree)
+    assert len(problems) == 2
+
+
+def test_a_top_heading_in_the_body_is_refused(content_tree):
+    content_tree.article("nyhet", body="# Egen rubrik\n\nText.")
+    assert any("use '## ' for subheadings" in p for p in problems_of(content_tree))
+
+
+def test_other_language_passages_get_a_lang_attribute(content_tree):
+    content_tree.article(
+        "nyhet", body="Svensk text om [climate adaptation]{lang=en}.\n\n::: lang en\nEnglish summary.\n:::\n"
+    )
+    html = content_tree.load().articles[0].body_html
+    assert '<span lang="en">climate adaptation</span>' in html
+    assert '<div class="other-language" lang="en">\n<p>English summary.</p>\n</div>' in html
+
+
+def test_a_passage_without_a_language_code_is_an_error(content_tree):
+    content_tree.article("nyhet", body="::: lang\nText\n:::\n")
+    assert any("needs a language code" in p for p in problems_of(content_tree))
+
+
+def test_html_and_script_urls_in_the_body_never_reach_the_page(content_tree):
+    content_tree.article(
+        "nyhet",
+        body='<script>alert(1)</script> [klicka](javascript:alert(1)) <img src=x onerror="alert(1)">',
+    )
+    html = content_tree.load().articles[0].body_html
+    assert "<script" not in html and "<img" not in html and 'href="javascript:' not in html
+
+
+def test_links_to_other_websites_are_marked_in_the_articles_language(content_tree):
+    content_tree.article("nyhet", body="Läs [rapporten](https://example.org/r) och [mer](https://news.example.se/sv/).")
+    content_tree.article("nyhet", lang="en", body="Read [the report](https://example.org/r).")
+    articles = {a.lang: a for a in content_tree.load().articles}
+    assert (
+        '<a href="https://example.org/r" class="external">rapporten'
+        '<span class="visually-hidden"> (länk till annan webbplats)</span></a>'
+    ) in articles["sv"].body_html
+    assert '<a href="https://news.example.se/sv/">mer</a>' in articles["sv"].body_html
+    assert "(link to another website)" in articles["en"].body_html
+
+
+def test_the_latest_change_note_sets_last_updated(content_tree):
+    content_tree.article(
+        "nyhet",
+        changes="\n  - date: 2024-05-04 08:00\n    note: Rättat datum.\n  - date: 2024-05-03 08:00\n    note: Lagt till länk.",
+    )
+    [article] = content_tree.load().articles
+    assert [c.note for c in article.changes] == ["Rättat datum.", "Lagt till länk."]
+    assert article.updated_at == article.changes[0].changed_at
+
+
+def test_language_versions_share_the_key(content_tree):
+    content_tree.article("nyhet", slug="svensk-rubrik")
+    content_tree.article("nyhet", lang="en", slug="english-title")
+    articles = content_tree.load().articles
+    assert {(a.lang, a.slug) for a in articles} == {("sv", "svensk-rubrik"), ("en", "english-title")}
+    assert {a.key for a in articles} == {"nyhet"}
+
+
+def test_duplicate_slugs_in_one_language_are_refused(content_tree):
+    content_tree.article("forsta", slug="samma")
+    content_tree.article("andra", slug="samma")
+    assert any("slug: 'samma' is also used by" in p for p in problems_of(content_tree))
+
+
+def test_the_demo_content_is_valid_and_large_enough(demo_content):
+    articles = demo_content.articles
+    keys = {a.key for a in articles}
+    swedish_only = {a.key for a in articles if a.lang == "sv"} - {a.key for a in articles if a.lang == "en"}
+    years = {a.published_at.year for a in articles}
+    assert len(keys) >= 41, "the seed article plus at least 40 more"
+    assert swedish_only, "a few articles are in Swedish only"
+    assert years >= set(range(2019, 2027))
+    assert len(demo_content.topics) >= 8
