@@ -33,7 +33,9 @@ class ContentTree:
             """,
         )
         self.write("topics/klimat.yaml", "name: {sv: Klimat, en: Climate}")
-        self.write("partners/chalmers.yaml", "name: {sv: Chalmers, en: Chalmers}\nwebsite: https://chalmers.example")
+        self.write(
+            "partners/chalmers.yaml", "name: {sv: Chalmers, en: Chalmers}\nwebsite: https://chalmers.example"
+        )
         (root / "images").mkdir(parents=True, exist_ok=True)
 
     def write(self, relative: str, text: str) -> Path:

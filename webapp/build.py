@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from webapp.content import Content, Page, Partner, Site, Topic
@@ -36,7 +36,7 @@ def write_build(
 ) -> Path:
     """Write `content` as a new build, make it live, prune old builds; return its path."""
     builds_dir.mkdir(parents=True, exist_ok=True)
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     partial = builds_dir / f".partial-{build_id}-{os.getpid()}"
     (backend or backend_class()).write(partial / "index", content.articles, progress)
     meta = {

@@ -88,7 +88,9 @@ def test_html_and_script_urls_in_the_body_never_reach_the_page(content_tree):
 
 
 def test_links_to_other_websites_are_marked_in_the_articles_language(content_tree):
-    content_tree.article("nyhet", body="Läs [rapporten](https://example.org/r) och [mer](https://news.example.se/sv/).")
+    content_tree.article(
+        "nyhet", body="Läs [rapporten](https://example.org/r) och [mer](https://news.example.se/sv/)."
+    )
     content_tree.article("nyhet", lang="en", body="Read [the report](https://example.org/r).")
     articles = {a.lang: a for a in content_tree.load().articles}
     assert (
@@ -102,7 +104,10 @@ def test_links_to_other_websites_are_marked_in_the_articles_language(content_tre
 def test_the_latest_change_note_sets_last_updated(content_tree):
     content_tree.article(
         "nyhet",
-        changes="\n  - date: 2024-05-04 08:00\n    note: Rättat datum.\n  - date: 2024-05-03 08:00\n    note: Lagt till länk.",
+        changes=(
+            "\n  - date: 2024-05-04 08:00\n    note: Rättat datum."
+            "\n  - date: 2024-05-03 08:00\n    note: Lagt till länk."
+        ),
     )
     [article] = content_tree.load().articles
     assert [c.note for c in article.changes] == ["Rättat datum.", "Lagt till länk."]

@@ -108,9 +108,13 @@ def test_the_seed_article_shows_every_element_of_the_original_page(client):
     assert 'alt="Logotypen för samverkansarenan Wexsus."' in page.html
     assert "partnerskapet med Wesxus" in text, "the published typo is kept"
     # The English text under the Swedish is marked as English (WCAG 3.1.2).
-    assert re.search(r'<div class="other-language" lang="en">\s*<p>The County Administrative Board', page.html)
+    assert re.search(
+        r'<div class="other-language" lang="en">\s*<p>The County Administrative Board', page.html
+    )
     assert "Om Wexsus" in text and "Västsveriges nexus för hållbar utveckling" in text
-    assert re.search(r'Wexsus<span class="visually-hidden"> \(länk till annan webbplats\)</span></a>', page.html)
+    assert re.search(
+        r'Wexsus<span class="visually-hidden"> \(länk till annan webbplats\)</span></a>', page.html
+    )
     assert "Kontakt" in text and "Landshövding" in text and "Sten Tolgfors" in text
     assert "Dela sidan" in text and "Dela på LinkedIn" in text
     for partner in ["Chalmers", "Göteborgs universitet", "Högskolan Väst", "Högskolan i Borås",
@@ -161,17 +165,25 @@ def test_a_swedish_only_article_says_so_instead_of_a_dead_switch(client, demo_co
 
 
 def test_news_list_is_newest_first_with_count_and_pagination(client, demo_content):
-    swedish = sorted((a for a in demo_content.articles if a.lang == "sv"), key=lambda a: a.published_at, reverse=True)
+    swedish = sorted(
+        (a for a in demo_content.articles if a.lang == "sv"), key=lambda a: a.published_at, reverse=True
+    )
     page = get(client, "/sv/")
     assert f"{len(swedish)} artiklar" in page.text()
     titles = re.findall(r'<h3 class="article-card__title"><a href="[^"]+">([^<]+)</a>', page.html)
     assert titles == [a.title for a in swedish[:10]]
     assert 'aria-label="Sidor"' in page.html
-    assert '<a href="/sv/?page=1" aria-current="page"><span class="visually-hidden">Sida </span>1</a>' in page.html
+    assert (
+        '<a href="/sv/?page=1" aria-current="page"><span class="visually-hidden">Sida </span>1</a>'
+        in page.html
+    )
     second = get(client, "/sv/?page=2")
     titles = re.findall(r'<h3 class="article-card__title"><a href="[^"]+">([^<]+)</a>', second.html)
     assert titles == [a.title for a in swedish[10:20]]
-    assert 'rel="prev"' in second.html and 'aria-current="page"><span class="visually-hidden">Sida </span>2<' in second.html
+    assert (
+        'rel="prev"' in second.html
+        and 'aria-current="page"><span class="visually-hidden">Sida </span>2<' in second.html
+    )
 
 
 def test_topic_page_lists_only_that_topic(client, demo_content):

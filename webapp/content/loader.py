@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -116,7 +116,7 @@ class _FileReader:
                 return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
 
     def url(self, data: dict, field: str) -> str | None:
         value = self.text(data, field, required=False)
@@ -180,7 +180,9 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
         reader.problem("brand_colour", f"'{colour}' must be a colour like \"#1b3a5c\"")
         colour = "#1b3a5c"
     social = data.get("social") or []
-    if not isinstance(social, list) or not all(isinstance(s, dict) and "name" in s and "url" in s for s in social):
+    if not isinstance(social, list) or not all(
+        isinstance(s, dict) and "name" in s and "url" in s for s in social
+    ):
         reader.problem("social", "must be a list of entries with 'name:' and 'url:'")
         social = []
     base_url = reader.url(data, "base_url") or "http://localhost"
@@ -243,9 +245,7 @@ class _Renderer:
 
     def __call__(self, reader: _FileReader, field: str, source: str, lang: str) -> tuple[str, str]:
         try:
-            return render_markdown(
-                source, site_host=self.site_host, external_label=self.labels(lang)
-            )
+            return render_markdown(source, site_host=self.site_host, external_label=self.labels(lang))
         except MarkdownProblem as problem:
             reader.problem(field, str(problem))
             return "", ""
@@ -260,12 +260,16 @@ def _load_image(reader: _FileReader, data: dict, images: dict[str, str]) -> Imag
         return None
     src = reader.text(value, "src")
     if "alt" not in value or value["alt"] is None:
-        reader.problem("image.alt", "is missing: describe the image, or write alt: \"\" if it is decoration")
+        reader.problem("image.alt", 'is missing: describe the image, or write alt: "" if it is decoration')
     if src and src not in images:
         reader.problem("image.src", f"no image '{src}' in content/images/")
         return None
     caption = value.get("caption")
-    return Image(src=src or "", alt=str(value.get("alt") or "").strip(), caption=str(caption).strip() if caption else None)
+    return Image(
+        src=src or "",
+        alt=str(value.get("alt") or "").strip(),
+        caption=str(caption).strip() if caption else None,
+    )
 
 
 def _load_fact_boxes(reader, data, lang, partners, render) -> tuple[FactBox, ...]:
@@ -350,7 +354,7 @@ def _load_article(path, root, problems, content_parts, render) -> Article | None
         slug=slug,
         title=reader.text(data, "title") or "",
         lead=reader.text(data, "lead") or "",
-        published_at=published_at or datetime.now(timezone.utc),
+        published_at=published_at or datetime.now(UTC),
         updated_at=updated_at if updated_at != published_at else None,
         topics=reader.id_list(data, "topics", topics, "topic", required=True),
         partners=reader.id_list(data, "partners", partners, "partner", required=False),

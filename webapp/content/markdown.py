@@ -83,9 +83,7 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
                     child.attrJoin("class", "external")
             elif child.type == "link_close" and depth_external.pop():
                 hint = Token("html_inline", "", 0)
-                hint.content = (
-                    f'<span class="visually-hidden"> ({html.escape(external_label)})</span>'
-                )
+                hint.content = f'<span class="visually-hidden"> ({html.escape(external_label)})</span>'
                 marked.append(hint)
             marked.append(child)
         block.children = marked

@@ -6,6 +6,8 @@ from flask import abort, current_app, request
 from flask_babel import gettext as _
 
 from webapp.build import Build
+from webapp.i18n import current_language
+from webapp.search import ArticleQuery, ResultPage
 
 
 def live_build() -> Build:
@@ -19,3 +21,25 @@ def page_number() -> int:
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         abort(400, description=_("The page number must be a whole number from 1 upwards."))
     return int(raw)
+
+
+def results_page(text: str = "", **filters) -> ResultPage:
+    """One page of articles in the current language, or a 404 naming the last page."""
+    query = ArticleQuery(
+        lang=current_language(),
+        text=text,
+        page=page_number(),
+        page_size=current_app.config["PAGE_SIZE"],
+        **filters,
+    )
+    results = live_build().search.list_articles(query)
+    if query.page > results.page_count:
+        abort(
+            404,
+            description=_(
+                "There is no page %(page)s: this list has %(count)s page(s).",
+                page=query.page,
+                count=results.page_count,
+            ),
+        )
+    return results

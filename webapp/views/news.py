@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
 from babel import Locale
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.i18n import LANGUAGES, current_language
-from webapp.search import ArticleQuery, ResultPage
-from webapp.views import live_build, page_number
+from webapp.views import live_build, results_page
 
 bp = Blueprint("news", __name__)
-
-
-def _results(**filters) -> ResultPage:
-    """One page of the list for the current language, or a 404 naming the last page."""
-    query = ArticleQuery(
-        lang=current_language(),
-        page=page_number(),
-        page_size=current_app.config["PAGE_SIZE"],
-        **filters,
-    )
-    results = live_build().search.list_articles(query)
-    if query.page > results.page_count:
-        abort(
-            404,
-            description=_(
-                "There is no page %(page)s: this list has %(count)s page(s).",
-                page=query.page,
-                count=results.page_count,
-            ),
-        )
-    return results
 
 
 @bp.get("/")
 def news_list():
     """All news, newest first."""
-    return render_template("news/list.html", results=_results())
+    return render_template("news/list.html", results=results_page())
 
 
 @bp.get("/news/<slug>")
@@ -51,7 +29,9 @@ def article(slug: str):
         return _article_in_other_language(slug)
     versions = build.search.versions(found.key)
     g.alternates = {
-        other: url_for("news.article", lang_code=other, slug=versions[other].slug if other in versions else slug)
+        other: url_for(
+            "news.article", lang_code=other, slug=versions[other].slug if other in versions else slug
+        )
         for other in LANGUAGES
     }
     return render_template(
@@ -106,7 +86,7 @@ def topic(topic_id: str):
     found = live_build().topics.get(topic_id)
     if found is None:
         abort(404, description=_("There is no topic called “%(name)s”.", name=topic_id))
-    return render_template("news/topic.html", topic=found, results=_results(topics=(topic_id,)))
+    return render_template("news/topic.html", topic=found, results=results_page(topics=(topic_id,)))
 
 
 @bp.get("/partners/")
@@ -123,4 +103,4 @@ def partner(partner_id: str):
     found = live_build().partners.get(partner_id)
     if found is None:
         abort(404, description=_("There is no partner called “%(name)s”.", name=partner_id))
-    return render_template("news/partner.html", partner=found, results=_results(partners=(partner_id,)))
+    return render_template("news/partner.html", partner=found, results=results_page(partners=(partner_id,)))
