@@ -68,7 +68,9 @@ def _switch(builds_dir: Path, build_id: str) -> None:
 def _prune(builds_dir: Path, keep: int) -> None:
     """Delete all but the newest `keep` builds and any partial build older than an hour."""
     live = os.readlink(builds_dir / CURRENT)
-    finished = sorted(p for p in builds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    finished = sorted(
+        p for p in builds_dir.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    )
     for old in finished[:-keep] if keep else finished:
         if old.name != live:
             shutil.rmtree(old, ignore_errors=True)

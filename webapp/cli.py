@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from babel.support import Translations
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from webapp.build import write_build
 from webapp.content import ContentError, load_content
@@ -20,6 +21,7 @@ def external_link_label(translations_dir) -> callable:
 
 
 @click.command("build")
+@with_appcontext
 def build_command() -> None:
     """Validate content/ and switch the site to a fresh build of it."""
     config = current_app.config

@@ -126,6 +126,18 @@ class _FileReader:
         return value
 
 
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 class _TextDatesLoader(yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so a bad date is reported with its field name."""
 
@@ -179,6 +191,12 @@ def _load_site(root: Path, problems: list[Problem]) -> Site:
     if not HEX_COLOUR.match(colour):
         reader.problem("brand_colour", f"'{colour}' must be a colour like \"#1b3a5c\"")
         colour = "#1b3a5c"
+    elif contrast_ratio(colour, "#ffffff") < 7:
+        reader.problem(
+            "brand_colour",
+            f"'{colour}' gives white text a contrast of only {contrast_ratio(colour, '#ffffff'):.1f}:1; "
+            "choose a darker colour (at least 7:1)",
+        )
     social = data.get("social") or []
     if not isinstance(social, list) or not all(
         isinstance(s, dict) and "name" in s and "url" in s for s in social

@@ -1,0 +1,78 @@
+"""Builds: a new build goes live atomically; broken content never replaces a good build."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import LABEL, make_app
+from webapp.build import LiveBuild, write_build
+from webapp.content import ContentError, load_content
+
+
+def build(tree, builds):
+    return write_build(load_content(tree.root, LABEL), builds)
+
+
+def test_a_build_goes_live_and_readers_see_the_new_one_without_restart(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("forsta")
+    build(content_tree, builds)
+    live = LiveBuild(builds)
+    assert live.get().search.article("sv", "forsta").title == "Rubrik forsta sv"
+    assert live.get().search.article("sv", "andra") is None
+
+    content_tree.article("andra")
+    second = build(content_tree, builds)
+    assert os.readlink(builds / "current") == second.name
+    assert live.get().search.article("sv", "andra").title == "Rubrik andra sv"
+
+
+def test_broken_content_fails_before_anything_is_switched(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("forsta")
+    good = build(content_tree, builds)
+    content_tree.article("trasig", published="inte ett datum")
+    with pytest.raises(ContentError, match="trasig.sv.md: published"):
+        build(content_tree, builds)
+    assert os.readlink(builds / "current") == good.name
+    assert not list(builds.glob(".partial-*"))
+
+
+def test_old_builds_are_pruned_but_the_live_one_is_kept(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("forsta")
+    made = [write_build(load_content(content_tree.root, LABEL), builds, keep=2) for _ in range(4)]
+    remaining = sorted(p.name for p in builds.iterdir() if p.is_dir() and not p.is_symlink())
+    assert remaining == [made[2].name, made[3].name]
+
+
+def test_the_cli_names_file_field_and_problem_and_keeps_the_live_build(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("forsta")
+    app = make_app(builds, CONTENT_DIR=content_tree.root)
+    ok = app.test_cli_runner().invoke(args=["build"])
+    assert ok.exit_code == 0, ok.output
+    assert "Built 1 article versions" in ok.output
+    live = os.readlink(builds / "current")
+
+    content_tree.article("trasig", topics="[okant-amne]")
+    failed = app.test_cli_runner().invoke(args=["build"])
+    assert failed.exit_code != 0
+    assert "content/articles/trasig.sv.md: topics: unknown topic 'okant-amne'" in failed.output
+    assert "keeps serving the last good build" in failed.output
+    assert os.readlink(builds / "current") == live
+
+
+def test_a_brand_colour_with_too_little_contrast_is_refused(content_tree):
+    site = (content_tree.root / "site.yaml").read_text()
+    content_tree.write("site.yaml", site + 'brand_colour: "#6fa8dc"\n')
+    with pytest.raises(ContentError, match="brand_colour: '#6fa8dc' gives white text a contrast of only"):
+        content_tree.load()
+
+
+def test_without_any_build_readers_get_a_clear_503(tmp_path):
+    response = make_app(tmp_path / "empty").test_client().get("/sv/")
+    assert response.status_code == 503
+    assert "Nyheterna är inte tillgängliga just nu" in response.get_data(as_text=True)
