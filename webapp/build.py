@@ -33,18 +33,35 @@ def write_build(
     keep: int = 3,
     progress: Callable[[int], None] = lambda step: None,
     backend: type[SearchBackend] | None = None,
+    full: bool = False,
 ) -> Path:
-    """Write `content` as a new build, make it live, prune old builds; return its path."""
+    """Write `content` as a new build, make it live, prune old builds; return its path.
+
+    Articles unchanged since the live build are reused from its index unless `full`.
+    """
     builds_dir.mkdir(parents=True, exist_ok=True)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     partial = builds_dir / f".partial-{build_id}-{os.getpid()}"
-    (backend or backend_class()).write(partial / "index", content.articles, progress)
+    live = builds_dir / CURRENT
+    names = {
+        ref.id: sorted(set(ref.name.values()))
+        for ref in [*content.topics.values(), *content.partners.values()]
+    }
+    (backend or backend_class()).write(
+        partial / "index",
+        content.articles,
+        content.search,
+        progress,
+        previous=(live / "index") if live.exists() and not full else None,
+        names=names,
+    )
     meta = {
         "build_id": build_id,
         "site": content.site,
         "topics": content.topics,
         "partners": content.partners,
         "pages": content.pages,
+        "years": sorted({article.published_at.year for article in content.articles}, reverse=True),
     }
     (partial / META_FILE).write_bytes(pickle.dumps(meta))
     media = partial / "media"
@@ -89,6 +106,7 @@ class Build:
     topics: dict[str, Topic]
     partners: dict[str, Partner]
     pages: list[Page]
+    years: list[int]
     search: SearchBackend
 
     @property
@@ -113,6 +131,7 @@ def open_build(path: Path) -> Build:
         topics=meta["topics"],
         partners=meta["partners"],
         pages=meta["pages"],
+        years=meta["years"],
         search=backend_class()(path / "index"),
     )
 

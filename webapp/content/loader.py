@@ -20,6 +20,7 @@ from frontmatter.default_handlers import YAMLHandler
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import (
     Article,
+    BestBet,
     ChangeNote,
     Contact,
     Content,
@@ -29,6 +30,7 @@ from webapp.content.model import (
     Page,
     Partner,
     Problem,
+    SearchSettings,
     Site,
     Topic,
 )
@@ -411,6 +413,52 @@ def _load_pages(root, problems, site, render) -> list[Page]:
     return pages
 
 
+def _words(value) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return tuple(" ".join(v.lower().split()) for v in value)
+
+
+def _load_search_settings(root: Path, problems: list[Problem], keys: set[str]) -> SearchSettings:
+    path = root / "search.yaml"
+    if not path.exists():
+        return SearchSettings()
+    reader = _FileReader(path, root, problems)
+    data = _read_yaml(reader)
+    synonyms: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for lang, groups in (data.get("synonyms") or {}).items():
+        if lang not in LANGUAGES or not isinstance(groups, list):
+            reader.problem(f"synonyms.{lang}", "must be 'sv:' or 'en:' followed by a list of word lists")
+            continue
+        parsed = [_words(group) for group in groups]
+        for number, group in enumerate(parsed, start=1):
+            if not group or len(group) < 2:
+                reader.problem(f"synonyms.{lang}[{number}]", "needs at least two words, like [eld, brand]")
+        synonyms[lang] = tuple(group for group in parsed if group and len(group) > 1)
+    bets = []
+    for number, item in enumerate(data.get("best_bets") or [], start=1):
+        where = f"best_bets[{number}]"
+        if not isinstance(item, dict):
+            reader.problem(where, "needs 'queries:' and 'articles:'")
+            continue
+        queries = {}
+        for lang, words in (item.get("queries") or {}).items():
+            if lang not in LANGUAGES or _words(words) is None:
+                reader.problem(f"{where}.queries.{lang}", "must be 'sv:' or 'en:' with a list of searches")
+            else:
+                queries[lang] = _words(words)
+        articles = _words(item.get("articles")) or ()
+        for key in articles:
+            if key not in keys:
+                reader.problem(f"{where}.articles", f"no article with the key '{key}'")
+        if not queries or not articles:
+            reader.problem(where, "needs 'queries:' (per language) and 'articles:' (article keys)")
+        bets.append(BestBet(queries=queries, keys=articles))
+    return SearchSettings(synonyms=synonyms, best_bets=tuple(bets))
+
+
 def _check_unique(articles: list[Article], problems: list[Problem]) -> None:
     seen_keys: dict[tuple[str, str], str] = {}
     seen_slugs: dict[tuple[str, str], str] = {}
@@ -449,6 +497,15 @@ def load_content(root: Path, external_label: Callable[[str], str] = lambda lang:
             articles.append(article)
     _check_unique(articles, problems)
     pages = _load_pages(root, problems, site, render)
+    search = _load_search_settings(root, problems, {article.key for article in articles})
     if problems:
         raise ContentError(problems)
-    return Content(site=site, topics=topics, partners=partners, articles=articles, pages=pages, images=images)
+    return Content(
+        site=site,
+        topics=topics,
+        partners=partners,
+        articles=articles,
+        pages=pages,
+        images=images,
+        search=search,
+    )

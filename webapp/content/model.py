@@ -133,6 +133,22 @@ class Site:
 
 
 @dataclass(frozen=True)
+class BestBet:
+    """Articles (by key) pinned to the top when a reader searches for one of `queries`."""
+
+    queries: dict[str, tuple[str, ...]]  # per language, normalised to lower case
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """What staff tune in content/search.yaml: synonyms per language and best bets."""
+
+    synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    best_bets: tuple[BestBet, ...] = ()
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything the loader read, validated."""
 
@@ -142,3 +158,4 @@ class Content:
     articles: list[Article]
     pages: list[Page]
     images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path
+    search: SearchSettings = field(default_factory=SearchSettings)

@@ -2,18 +2,20 @@
 
 Views talk only to this interface. Whoosh is the one implementation today; a distributed
 engine (OpenSearch, say) can be added as another module without touching the views. No
-engine type or exception crosses this boundary: backends return model objects and raise
-SearchError.
+engine type or exception crosses this boundary: backends take an ArticleQuery, return model
+objects in a ResultPage and raise SearchError.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from webapp.content.model import Article
+from webapp.content.model import Article, SearchSettings
+
+SORTS = ("relevance", "newest", "oldest")
 
 
 class SearchError(Exception):
@@ -22,25 +24,54 @@ class SearchError(Exception):
 
 @dataclass(frozen=True)
 class ArticleQuery:
-    """What a reader asked for: one language, optional filters, one page of results."""
+    """What a reader asked for: words, filters, an order and one page of results.
+
+    Values within a filter group widen the result (topic A or B); groups narrow it
+    (topic A and partner C).
+    """
 
     lang: str
-    # Words the reader typed; empty lists everything newest first.
+    # Words the reader typed; empty lists everything.
     text: str = ""
     topics: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    # "relevance", "newest" or "oldest"; empty means relevance with text, newest without.
+    sort: str = ""
+    # Also show versions in the other languages (after this language's).
+    include_other_languages: bool = False
     page: int = 1
     page_size: int = 10
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.text else "newest")
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many results each filter value would give, with the other groups applied."""
+
+    topics: dict[str, int] = field(default_factory=dict)
+    partners: dict[str, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ResultPage:
-    """One page of articles, newest first, with the total the filters match."""
+    """One page of articles with the total, facet counts and search feedback."""
 
     articles: list[Article]
     total: int
     page: int
     page_size: int
+    facets: Facets = field(default_factory=Facets)
+    # "<lang>:<slug>" -> a text excerpt as safe HTML, matches wrapped in <mark>.
+    snippets: dict[str, str] = field(default_factory=dict)
+    # A corrected query built from the index's own words, when the query found little.
+    suggestion: str | None = None
+    # False when no article had every word and the results have any of them.
+    matched_all_words: bool = True
 
     @property
     def page_count(self) -> int:
@@ -48,12 +79,25 @@ class ResultPage:
 
 
 class SearchBackend(ABC):
-    """Read access to one build's index."""
+    """Read access to one build's index, plus writing a new one."""
 
     @classmethod
     @abstractmethod
-    def write(cls, directory: Path, articles: Iterable[Article], progress: Callable[[int], None]) -> None:
-        """Write a new index for `articles` into the empty `directory`."""
+    def write(
+        cls,
+        directory: Path,
+        articles: Iterable[Article],
+        settings: SearchSettings,
+        progress: Callable[[int], None],
+        previous: Path | None = None,
+        names: dict[str, list[str]] | None = None,
+    ) -> int:
+        """Write the index for `articles` into `directory`; return how many were (re)indexed.
+
+        With `previous` (the live build's index directory), unchanged articles are reused
+        and only changed ones are indexed again. `names` gives every name of each topic and
+        partner id, so a search for a partner's name finds its articles.
+        """
 
     @abstractmethod
     def article(self, lang: str, slug: str) -> Article | None:
@@ -69,15 +113,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def list_articles(self, query: ArticleQuery) -> ResultPage:
-        """Articles matching the query's filters: by relevance when it has text, else newest first."""
+        """Articles matching the query, with facet counts and, for text, snippets."""
 
     @abstractmethod
     def related(self, article: Article, limit: int = 3) -> list[Article]:
         """Other articles in the same language sharing topics or partners, best first."""
-
-    @abstractmethod
-    def counts(self, lang: str) -> dict[str, dict[str, int]]:
-        """Number of articles per topic and per partner in `lang`: {"topics": {...}, ...}."""
 
     @abstractmethod
     def close(self) -> None:

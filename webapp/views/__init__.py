@@ -6,7 +6,6 @@ from flask import abort, current_app, request
 from flask_babel import gettext as _
 
 from webapp.build import Build
-from webapp.i18n import current_language
 from webapp.search import ArticleQuery, ResultPage
 
 
@@ -23,15 +22,8 @@ def page_number() -> int:
     return int(raw)
 
 
-def results_page(text: str = "", **filters) -> ResultPage:
-    """One page of articles in the current language, or a 404 naming the last page."""
-    query = ArticleQuery(
-        lang=current_language(),
-        text=text,
-        page=page_number(),
-        page_size=current_app.config["PAGE_SIZE"],
-        **filters,
-    )
+def results_page(query: ArticleQuery) -> ResultPage:
+    """The backend's answer to `query`, or a 404 naming the last page if it is past the end."""
     results = live_build().search.list_articles(query)
     if query.page > results.page_count:
         abort(

@@ -67,6 +67,21 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
+def filter_url(without: tuple[str, str] | None = None, clear: bool = False) -> str:
+    """This list's URL with one filter value removed, or with every filter cleared.
+
+    The search words and sort order stay: clearing filters should not lose the search.
+    """
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    if clear:
+        args = {name: values for name, values in args.items() if name in ("q", "sort", "other")}
+    elif without:
+        name, value = without
+        args[name] = [v for v in args.get(name, []) if v != value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict:
@@ -81,6 +96,12 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(
-        public_url=public_url, share_links=share_links, page_window=page_window, page_url=page_url
+        public_url=public_url,
+        share_links=share_links,
+        page_window=page_window,
+        page_url=page_url,
+        filter_url=filter_url,
     )
-    app.jinja_env.filters.update(iso_local=iso_local, long_date=long_date, number=format_number)
+    app.jinja_env.filters.update(
+        iso_local=iso_local, long_date=long_date, number=format_number, pair=lambda value: (value, value)
+    )

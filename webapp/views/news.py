@@ -7,16 +7,18 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from webapp.i18n import LANGUAGES, current_language
-from webapp.views import live_build, results_page
+from webapp.i18n import LANGUAGES, collation_key, current_language
+from webapp.search import ArticleQuery
+from webapp.views import live_build
+from webapp.views.lists import render_list
 
 bp = Blueprint("news", __name__)
 
 
 @bp.get("/")
 def news_list():
-    """All news, newest first."""
-    return render_template("news/list.html", results=results_page())
+    """All news, newest first, with filters."""
+    return render_list(kind="news")
 
 
 @bp.get("/news/<slug>")
@@ -76,8 +78,9 @@ def _article_in_other_language(slug: str):
 def topics():
     """Every topic with its number of articles in this language."""
     build = live_build()
-    counts = build.search.counts(current_language())["topics"]
-    return render_template("news/topics.html", topics=build.topics.values(), counts=counts)
+    counts = build.search.list_articles(ArticleQuery(lang=current_language())).facets.topics
+    topics = sorted(build.topics.values(), key=lambda t: collation_key(t.name[current_language()]))
+    return render_template("news/topics.html", topics=topics, counts=counts)
 
 
 @bp.get("/topics/<topic_id>")
@@ -86,15 +89,16 @@ def topic(topic_id: str):
     found = live_build().topics.get(topic_id)
     if found is None:
         abort(404, description=_("There is no topic called “%(name)s”.", name=topic_id))
-    return render_template("news/topic.html", topic=found, results=results_page(topics=(topic_id,)))
+    return render_list(kind="topic", topic=found)
 
 
 @bp.get("/partners/")
 def partners():
     """Every partner with its number of articles in this language."""
     build = live_build()
-    counts = build.search.counts(current_language())["partners"]
-    return render_template("news/partners.html", partners=build.partners.values(), counts=counts)
+    counts = build.search.list_articles(ArticleQuery(lang=current_language())).facets.partners
+    partners = sorted(build.partners.values(), key=lambda p: collation_key(p.name[current_language()]))
+    return render_template("news/partners.html", partners=partners, counts=counts)
 
 
 @bp.get("/partners/<partner_id>")
@@ -103,4 +107,4 @@ def partner(partner_id: str):
     found = live_build().partners.get(partner_id)
     if found is None:
         abort(404, description=_("There is no partner called “%(name)s”.", name=partner_id))
-    return render_template("news/partner.html", partner=found, results=results_page(partners=(partner_id,)))
+    return render_list(kind="partner", partner=found)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint
 
-from webapp.views import results_page
+from webapp.views.lists import render_list
 
 bp = Blueprint("search", __name__)
-
-MAX_QUERY_LENGTH = 200
 
 
 @bp.get("/search")
 def search():
-    """Results for ?q=, or guidance when the query is empty."""
-    text = " ".join(request.args.get("q", "").split())[:MAX_QUERY_LENGTH]
-    results = results_page(text=text) if text else None
-    return render_template("search/results.html", query_text=text, results=results)
+    """Results for ?q= with the same filters as every list, or guidance when it is empty."""
+    return render_list(kind="search")

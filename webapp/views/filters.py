@@ -1,0 +1,98 @@
+"""Reading and describing the list filters that live in the URL.
+
+Every list (news, topic, partner, search) takes the same arguments, so a copied link shows
+what the sender saw: q, topic, partner, year (each may repeat), sort, other=1, page.
+Unknown or malformed values are ignored with a note the page shows, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel.lists import format_list
+from flask import Request
+from flask_babel import format_number, get_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from webapp.build import Build
+from webapp.search import SORTS
+
+MAX_VALUES = 20  # per group; more is not a reader's choice
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass
+class Filters:
+    """The reader's choices, validated against the live build."""
+
+    text: str = ""
+    topics: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    sort: str = ""
+    include_other_languages: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.topics or self.partners or self.years)
+
+
+def _known(values: list[str], known, kind: str, notes: list[str]) -> tuple[str, ...]:
+    kept: list[str] = []
+    for value in values[:MAX_VALUES]:
+        if value in known and value not in kept:
+            kept.append(value)
+        elif value not in known:
+            notes.append(kind.format(value=value[:60]))
+    return tuple(kept)
+
+
+def parse_filters(request: Request, build: Build, sorts: tuple[str, ...] = SORTS) -> Filters:
+    """The filters in the request's query string, unknown values dropped with a note."""
+    args = request.args
+    notes: list[str] = []
+    topics = _known(args.getlist("topic"), build.topics, _("Unknown topic “{value}” was ignored."), notes)
+    partners = _known(args.getlist("partner"), build.partners, _("Unknown partner “{value}” was ignored."), notes)
+    years: list[int] = []
+    for value in args.getlist("year")[:MAX_VALUES]:
+        if value.isdigit() and len(value) == 4 and int(value) not in years:
+            years.append(int(value))
+        elif not (value.isdigit() and len(value) == 4):
+            notes.append(_("“%(value)s” is not a year and was ignored.", value=value[:60]))
+    sort = args.get("sort", "")
+    if sort and sort not in sorts:
+        notes.append(_("Unknown sort order “%(value)s” was ignored.", value=sort[:60]))
+        sort = ""
+    text = " ".join("".join(ch for ch in args.get("q", "") if ch.isprintable()).split())
+    return Filters(
+        text=text[:MAX_QUERY_LENGTH],
+        topics=topics,
+        partners=partners,
+        years=tuple(sorted(years, reverse=True)),
+        sort=sort,
+        include_other_languages=args.get("other") == "1",
+        notes=notes,
+    )
+
+
+def describe(total: int, filters: Filters, topic_names: dict, partner_names: dict) -> str:
+    """What the list shows, in one sentence: "12 articles about Climate from Chalmers".
+
+    The same words head the results and are announced to screen readers after a change.
+    """
+    locale = str(get_locale())
+    sentence = ngettext("%(count)s article", "%(count)s articles", total, count=format_number(total))
+    if filters.topics:
+        names = [topic_names[t] for t in filters.topics]
+        sentence += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
+    if filters.partners:
+        names = [partner_names[p] for p in filters.partners]
+        sentence += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
+    if filters.years:
+        years = [str(y) for y in filters.years]
+        sentence += " " + _("published in %(years)s", years=format_list(years, style="or", locale=locale))
+    if filters.text:
+        sentence += " " + _("matching “%(query)s”", query=filters.text)
+    return sentence

@@ -1,0 +1,68 @@
+"""Every article list: the news list, topic and partner pages and search results.
+
+They are one view with a different preset, so they share links, filters, counts and
+behaviour. One template renders both the full page and, for htmx, just its `results`
+block, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+from webapp.i18n import current_language
+from webapp.search import ArticleQuery
+from webapp.views import live_build, page_number, results_page
+from webapp.views.filters import describe, parse_filters
+
+TEMPLATE = "news/list.html"
+
+
+def is_fragment_request() -> bool:
+    """htmx asked for the results region only (not a history restore, which wants a page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def render_list(*, kind: str, topic=None, partner=None):
+    """Render a list page of `kind` ("news", "topic", "partner" or "search")."""
+    build = live_build()
+    lang = current_language()
+    filters = parse_filters(request, build)
+    if topic is not None:
+        filters.topics = (topic.id,)
+    if partner is not None:
+        filters.partners = (partner.id,)
+    query = ArticleQuery(
+        lang=lang,
+        text=filters.text,
+        topics=filters.topics,
+        partners=filters.partners,
+        years=filters.years,
+        sort=filters.sort,
+        include_other_languages=filters.include_other_languages,
+        page=page_number(),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    guidance_only = kind == "search" and not filters.text
+    results = None if guidance_only else results_page(query)
+    topic_names = {t.id: t.name[lang] for t in build.topics.values()}
+    partner_names = {p.id: p.name[lang] for p in build.partners.values()}
+    context = {
+        "kind": kind,
+        "topic": topic,
+        "partner": partner,
+        "filters": filters,
+        "query": query,
+        "results": results,
+        "summary": describe(results.total, filters, topic_names, partner_names) if results else "",
+        "fragment": is_fragment_request(),
+        "query_text": filters.text,
+    }
+    if context["fragment"]:
+        html = render_block(TEMPLATE, "results", **context)
+    else:
+        html = render_template(TEMPLATE, **context)
+    response = make_response(html)
+    # The same URL gives a page or a fragment depending on this header: caches must know.
+    response.vary.add("HX-Request")
+    return response
