@@ -49,7 +49,9 @@ def switch_url(lang: str) -> str:
 
 
 # Swedish sorts å, ä, ö after z in that order; code point order would put ä before å.
-_SWEDISH_ORDER = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003"})
+_SWEDISH_ORDER = str.maketrans(
+    {"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "æ": "z\u0002", "ø": "z\u0003"}
+)
 
 
 def collation_key(text: str, lang: str | None = None) -> str:

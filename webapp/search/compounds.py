@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 MIN_WORD = 8  # shorter words are rarely compounds worth splitting
 MIN_PART = 4  # shorter parts ("sam", "the") are noise
+MIN_REST = 6  # an unknown rest after a known head (klimat|anpassning) must be this long
 LINKING = ("s", "e", "a", "u", "o")  # fogemorfem: samverkan-s-arenan, kvinno-frid
 
 
@@ -46,6 +47,11 @@ def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:
         is_word = vocabulary.has_word if isinstance(vocabulary, Vocabulary) else vocabulary.__contains__
         if is_word(head):
             parts.add(head)
+            # The rest of a compound with a known head is a word too, even if the corpus
+            # never uses it alone: klimat|anpassningen. A leading s is the linking s.
+            rest = tail[1:] if tail[0] == "s" else tail
+            if len(rest) >= MIN_REST:
+                parts.add(rest)
         elif head[-1] in LINKING and len(head) > MIN_PART and is_word(head[:-1]):
             parts.add(head[:-1])
     parts.discard(word)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from whoosh import index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 from whoosh.query import And, Not, NullQuery, Or, Prefix, Term
 
 from webapp.content.model import Article, SearchSettings
@@ -29,6 +29,8 @@ from webapp.search.compounds import Vocabulary, compound_parts
 from webapp.search.whoosh_analysis import STEMMERS, exact_analyzer, stemming_analyzer
 
 LANGUAGES = ("sv", "en")
+# Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
+INDEX_FORMAT = "3"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
@@ -63,6 +65,16 @@ def _schema() -> Schema:
         # Unstemmed words: prefixes (hållbar -> hållbarhet) and spelling suggestions.
         fields[f"exact_{lang}"] = TEXT(analyzer=exact_analyzer(), spelling=True)
     return Schema(**fields)
+
+
+class _MarkFormatter(HtmlFormatter):
+    """Matches as plain <mark> elements; the surrounding text is HTML-escaped by Whoosh."""
+
+    def __init__(self):
+        super().__init__(between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
 
 
 def _fingerprint(article: Article) -> str:
@@ -132,8 +144,13 @@ class WhooshBackend(SearchBackend):
         names: dict[str, list[str]] | None = None,
     ) -> int:
         articles = list(articles)
+        names = names or {}
         fingerprints = {f"{a.lang}:{a.slug}": _fingerprint(a) for a in articles}
-        old = cls._reusable(previous)
+        # Names are indexed with every article, so a renamed partner means a full build.
+        format_key = hashlib.sha1(
+            json.dumps([INDEX_FORMAT, names], sort_keys=True).encode(), usedforsecurity=False
+        ).hexdigest()
+        old = cls._reusable(previous, format_key)
         if old is None:
             directory.mkdir(parents=True, exist_ok=True)
             created = index.create_in(str(directory), _schema())
@@ -144,11 +161,17 @@ class WhooshBackend(SearchBackend):
             shutil.copytree(previous, directory, copy_function=os.link)
             created = index.open_dir(str(directory))
             old_fingerprints, vocabulary_words = old
-        changed = [a for a in articles if old_fingerprints.get(f"{a.lang}:{a.slug}") != fingerprints[f"{a.lang}:{a.slug}"]]
+        changed = [
+            a
+            for a in articles
+            if old_fingerprints.get(f"{a.lang}:{a.slug}") != fingerprints[f"{a.lang}:{a.slug}"]
+        ]
         for article in changed:
-            vocabulary_words[article.lang].update(_words(f"{article.title} {article.lead} {article.body_text}"))
+            vocabulary_words[article.lang].update(
+                _words(f"{article.title} {article.lead} {article.body_text}")
+            )
         vocabularies = {lang: Vocabulary(words, STEMMERS[lang]) for lang, words in vocabulary_words.items()}
-        make_document = _DocumentMaker(vocabularies, names or {})
+        make_document = _DocumentMaker(vocabularies, names)
         writer = created.writer(limitmb=256)
         for gone in set(old_fingerprints) - set(fingerprints):
             writer.delete_by_term("id", gone)
@@ -156,8 +179,10 @@ class WhooshBackend(SearchBackend):
             writer.update_document(**make_document(article))
             progress(1)
         writer.commit()
-        cls._write_json(directory / FINGERPRINTS_FILE, fingerprints)
-        cls._write_json(directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in vocabulary_words.items()})
+        cls._write_json(directory / FINGERPRINTS_FILE, {"format": format_key, "articles": fingerprints})
+        cls._write_json(
+            directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in vocabulary_words.items()}
+        )
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
         return len(changed)
 
@@ -167,18 +192,18 @@ class WhooshBackend(SearchBackend):
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @staticmethod
-    def _reusable(previous: Path | None):
-        """(fingerprints, vocabulary) of a previous index with the same schema, else None."""
+    def _reusable(previous: Path | None, format_key: str):
+        """(fingerprints, vocabulary) of a previous index made the same way, else None."""
         if previous is None or not (previous / FINGERPRINTS_FILE).exists():
             return None
         try:
-            if index.open_dir(str(previous)).schema != _schema():
-                return None
             fingerprints = json.loads((previous / FINGERPRINTS_FILE).read_text(encoding="utf-8"))
             words = json.loads((previous / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except Exception:  # an unreadable old index just means a full build
+        except (OSError, ValueError):  # an unreadable old index just means a full build
             return None
-        return fingerprints, {lang: set(words.get(lang, [])) for lang in LANGUAGES}
+        if fingerprints.get("format") != format_key:
+            return None
+        return fingerprints["articles"], {lang: set(words.get(lang, [])) for lang in LANGUAGES}
 
     # Looking up ------------------------------------------------------------------------------
 
@@ -248,7 +273,9 @@ class WhooshBackend(SearchBackend):
     # Searching -------------------------------------------------------------------------------
 
     def list_articles(self, query: ArticleQuery) -> ResultPage:
-        languages = [query.lang] + ([lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else [])
+        languages = [query.lang] + (
+            [lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else []
+        )
         in_language = self._union("lang", languages) or frozenset()
         groups = {
             "topics": self._union("topics", query.topics),
@@ -256,7 +283,11 @@ class WhooshBackend(SearchBackend):
             "year": self._union("year", query.years),
         }
         text_query, matched_all = self._text_query(query, languages)
-        base = in_language if text_query is None else in_language & frozenset(self._searcher.docs_for_query(text_query))
+        base = (
+            in_language
+            if text_query is None
+            else in_language & frozenset(self._searcher.docs_for_query(text_query))
+        )
         selected = base
         for docs in groups.values():
             if docs is not None:
@@ -264,17 +295,24 @@ class WhooshBackend(SearchBackend):
         start = (query.page - 1) * query.page_size
         snippets: dict[str, str] = {}
         if text_query is not None and query.effective_sort == "relevance":
-            hits = self._searcher.search(text_query, limit=start + query.page_size, filter=set(selected), terms=True)
-            hits.formatter = HtmlFormatter(tagname="mark", classname="", termclass="", between=" … ")
+            hits = self._searcher.search(
+                text_query, limit=start + query.page_size, filter=set(selected), terms=True
+            )
+            hits.formatter = _MarkFormatter()
             hits.fragmenter = ContextFragmenter(maxchars=220, surround=70)
             page_hits = list(hits)[start:]
             articles = [hit["article"] for hit in page_hits]
-            snippets = {f"{a.lang}:{a.slug}": self._snippet(hit, a) for hit, a in zip(page_hits, articles, strict=True)}
+            snippets = {
+                f"{a.lang}:{a.slug}": self._snippet(hit, a)
+                for hit, a in zip(page_hits, articles, strict=True)
+            }
         else:
             order = [doc for doc in self._newest_first if doc in selected]
             if query.effective_sort == "oldest":
                 order.reverse()
-            articles = [self._searcher.stored_fields(doc)["article"] for doc in order[start : start + query.page_size]]
+            articles = [
+                self._searcher.stored_fields(doc)["article"] for doc in order[start : start + query.page_size]
+            ]
         return ResultPage(
             articles=articles,
             total=len(selected),
@@ -304,19 +342,37 @@ class WhooshBackend(SearchBackend):
             return None, True
         if not words:
             return NullQuery, True
-        alternatives = [words] + self._synonym_alternatives(words, query.lang)
-        every_word = Or([self._all_words(alt, languages, query.lang) for alt in alternatives])
-        pinned = self._best_bets(" ".join(words), query.lang)
+        groups = self._settings["synonyms"].get(query.lang, [])
+        expanded = [self._with_synonyms(word, groups, languages, query.lang) for word in words]
+        every_word = And(expanded) if len(expanded) > 1 else expanded[0]
+        phrase = " ".join(words)
+        for group in groups:
+            if phrase in group and len(words) > 1:
+                # The whole query has synonyms of its own: "fire ban" also means "wildfire".
+                others = [
+                    self._phrase(other.split(), languages, query.lang) for other in group if other != phrase
+                ]
+                every_word = Or([every_word, *others])
+        pinned = self._best_bets(phrase, query.lang)
         if pinned is not None:
             every_word = Or([every_word, pinned])
         if len(words) > 1 and not any(True for _ in self._searcher.docs_for_query(every_word)):
-            any_word = Or([self._word(word, languages, query.lang) for word in words])
-            return any_word, False
+            return Or(expanded), False
         return every_word, True
 
-    def _all_words(self, words: list[str], languages: list[str], reading: str):
+    def _phrase(self, words: list[str], languages: list[str], reading: str):
         clauses = [self._word(word, languages, reading) for word in words]
         return And(clauses) if len(clauses) > 1 else clauses[0]
+
+    def _with_synonyms(self, word: str, groups: list[list[str]], languages: list[str], reading: str):
+        """One word, or any of its synonyms (a synonym may be several words)."""
+        alternatives = [self._word(word, languages, reading)]
+        for group in groups:
+            if word in group:
+                alternatives += [
+                    self._phrase(other.split(), languages, reading) for other in group if other != word
+                ]
+        return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
     def _word(self, word: str, languages: list[str], reading: str):
         """One word in every field of every searched language, the reader's language first."""
@@ -333,22 +389,13 @@ class WhooshBackend(SearchBackend):
                 clauses.append(Prefix(f"exact_{lang}", word, boost=WEIGHTS["prefix"] * scale))
         return Or(clauses)
 
-    def _synonym_alternatives(self, words: list[str], lang: str) -> list[list[str]]:
-        """The query rewritten with each synonym of the whole query or of single words."""
-        phrase = " ".join(words)
-        alternatives = []
-        for group in self._settings["synonyms"].get(lang, []):
-            if phrase in group:
-                alternatives += [synonym.split() for synonym in group if synonym != phrase]
-            for position, word in enumerate(words):
-                if word in group and len(words) > 1:
-                    for synonym in group:
-                        if synonym != word:
-                            alternatives.append(words[:position] + synonym.split() + words[position + 1 :])
-        return alternatives
-
     def _best_bets(self, phrase: str, lang: str):
-        keys = [key for bet in self._settings["best_bets"] if phrase in bet["queries"].get(lang, []) for key in bet["keys"]]
+        keys = [
+            key
+            for bet in self._settings["best_bets"]
+            if phrase in bet["queries"].get(lang, [])
+            for key in bet["keys"]
+        ]
         return Or([Term("key", key, boost=1000.0) for key in keys]) if keys else None
 
     def _suggestion(self, text: str, lang: str) -> str | None:
@@ -375,10 +422,15 @@ class WhooshBackend(SearchBackend):
 
 
 def _settings_as_json(settings: SearchSettings) -> dict:
+    """Synonyms and best bets with every phrase normalised the way queries are."""
+
+    def normal(phrases) -> list[str]:
+        return [" ".join(_words(phrase)) for phrase in phrases]
+
     return {
-        "synonyms": {lang: [list(group) for group in groups] for lang, groups in settings.synonyms.items()},
+        "synonyms": {lang: [normal(group) for group in groups] for lang, groups in settings.synonyms.items()},
         "best_bets": [
-            {"queries": {lang: list(q) for lang, q in bet.queries.items()}, "keys": list(bet.keys)}
+            {"queries": {lang: normal(q) for lang, q in bet.queries.items()}, "keys": list(bet.keys)}
             for bet in settings.best_bets
         ],
     }

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from babel.lists import format_list
 from flask import Request
-from flask_babel import format_number, get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from webapp.build import Build
 from webapp.search import SORTS
@@ -54,7 +53,9 @@ def parse_filters(request: Request, build: Build, sorts: tuple[str, ...] = SORTS
     args = request.args
     notes: list[str] = []
     topics = _known(args.getlist("topic"), build.topics, _("Unknown topic “{value}” was ignored."), notes)
-    partners = _known(args.getlist("partner"), build.partners, _("Unknown partner “{value}” was ignored."), notes)
+    partners = _known(
+        args.getlist("partner"), build.partners, _("Unknown partner “{value}” was ignored."), notes
+    )
     years: list[int] = []
     for value in args.getlist("year")[:MAX_VALUES]:
         if value.isdigit() and len(value) == 4 and int(value) not in years:

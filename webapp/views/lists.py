@@ -20,7 +20,10 @@ TEMPLATE = "news/list.html"
 
 def is_fragment_request() -> bool:
     """htmx asked for the results region only (not a history restore, which wants a page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render_list(*, kind: str, topic=None, partner=None):
