@@ -11,7 +11,7 @@ CONTENT_FILES := $(shell find content -type f)
 BUILD_CODE := $(wildcard webapp/content/*.py webapp/search/*.py) webapp/build.py webapp/cli.py
 CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test build install lint translations clean
+.PHONY: run test build install lint translations clean bench
 
 run: install var/build.stamp
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'webapp:create_app()'
@@ -54,6 +54,10 @@ var/build.stamp: $(CONTENT_FILES) $(BUILD_CODE) $(CATALOGUES) $(BIN)/.installed
 translations: $(BIN)/.installed
 	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+
+# Figures, not assertions: see docs/performance.md.
+bench: install var/build.stamp
+	$(BIN)/python bench/search_latency.py
 
 lint: install
 	$(BIN)/ruff check webapp tests
