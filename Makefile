@@ -18,7 +18,7 @@ run: install var/build.stamp
 
 test: install
 	bash scripts/ensure-chromium.sh
-	$(BIN)/ruff check webapp tests
+	$(BIN)/ruff check webapp tests bench
 	$(BIN)/pytest
 
 build: install
@@ -60,7 +60,7 @@ bench: install var/build.stamp
 	$(BIN)/python bench/search_latency.py
 
 lint: install
-	$(BIN)/ruff check webapp tests
+	$(BIN)/ruff check webapp tests bench
 	$(BIN)/ruff format --check webapp tests
 
 clean:

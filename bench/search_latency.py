@@ -46,16 +46,25 @@ def main() -> None:
     client = app.test_client()
     with app.app_context():
         search = app.extensions["live_build"].get().search
-        rows = {"one word": [], "two or more words": [], "filtered list (no words)": [], "search page (HTTP)": []}
+        rows = {
+            "one word": [],
+            "two or more words": [],
+            "filtered list (no words)": [],
+            "search page (HTTP)": [],
+        }
         for lang, query, _key, _note in EXPECTED:
             kind = "one word" if len(query.split()) == 1 else "two or more words"
-            rows[kind] += timed(lambda: search.list_articles(ArticleQuery(lang=lang, text=query)), args.rounds)
+            rows[kind] += timed(
+                lambda: search.list_articles(ArticleQuery(lang=lang, text=query)), args.rounds
+            )
             rows["search page (HTTP)"] += timed(
-                lambda: client.get(f"/{lang}/search", query_string={"q": query}), max(1, args.rounds // 4)
+                lambda lang=lang, query=query: client.get(f"/{lang}/search", query_string={"q": query}),
+                max(1, args.rounds // 4),
             )
         for topic in ("vatten", "klimat-energi", "krisberedskap"):
             rows["filtered list (no words)"] += timed(
-                lambda: search.list_articles(ArticleQuery(lang="sv", topics=(topic,), partners=("smhi",))), args.rounds
+                lambda: search.list_articles(ArticleQuery(lang="sv", topics=(topic,), partners=("smhi",))),
+                args.rounds,
             )
     print("| request (facet counts included) | samples | median ms | p95 ms |")
     print("|---|---|---|---|")

@@ -7,7 +7,7 @@ from flask import Flask
 from webapp import build as build_module
 from webapp import cli, i18n
 from webapp.config import from_environment
-from webapp.views import context, errors, news, pages, search
+from webapp.views import context, errors, feeds, news, pages, search
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(news.bp, url_prefix="/<any(sv,en):lang_code>")
     app.register_blueprint(search.bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(feeds.feeds_bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(feeds.site_bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages.localized_bp, url_prefix="/<any(sv,en):lang_code>")
     context.init_app(app)

@@ -4,6 +4,7 @@ works for keyboard users and on a narrow screen."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.web.test_pages import SEED_EN, SEED_SV
@@ -65,3 +66,45 @@ def test_the_language_switch_opens_the_same_article(page):
     page.wait_for_url(f"**{SEED_EN}")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Partnership strengthens")
+
+
+@pytest.mark.browser
+def test_copy_link_copies_the_short_link_and_announces_it(browser, base_url):
+    context = browser.new_context(base_url=base_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    page.goto(SEED_EN)
+    button = page.get_by_role("button", name="Copy link")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#share-status")).to_have_text("Link copied")
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == "https://nyheter.example.se/en/a/wexsus-partnerskap"
+    )
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_no_dead_buttons_are_shown(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(SEED_SV)
+    assert page.get_by_role("button", name="Kopiera länk").count() == 0
+    assert page.get_by_role("button", name="Skriv ut").count() == 0
+    assert page.get_by_role("link", name="Dela på LinkedIn").is_visible()
+    context.close()
+
+
+@pytest.mark.browser
+def test_print_drops_navigation_and_share_and_prints_link_targets(page):
+    page.goto(SEED_SV)
+    page.emulate_media(media="print")
+    for chrome in (".site-header", ".site-footer", ".share", ".breadcrumbs", ".related"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator(".other-language").is_visible(), "the English passage is kept on paper"
+    printed = page.evaluate(
+        "getComputedStyle(document.querySelector('.fact-box a.external'), '::after').content"
+    )
+    assert "https://www.example.org/wexsus" in printed

@@ -365,6 +365,10 @@ def _load_article(path, root, problems, content_parts, render) -> Article | None
         reader.problem("changes", "a change is dated before 'published'")
     if changes and (updated_at is None or changes[0].changed_at > updated_at):
         updated_at = changes[0].changed_at  # "last updated" always matches the latest note
+    old_slugs = tuple(str(old) for old in (data.get("old_slugs") or []))
+    for old in old_slugs:
+        if not ID_PATTERN.match(old):
+            reader.problem("old_slugs", f"'{old}' may contain only a-z, 0-9 and hyphens")
     body_html, body_text = render(reader, "body", body, lang)
     if not body.strip():
         reader.problem("body", "the article has no text below the front matter")
@@ -384,6 +388,7 @@ def _load_article(path, root, problems, content_parts, render) -> Article | None
         fact_boxes=_load_fact_boxes(reader, data, lang, partners, render),
         contacts=_load_contacts(reader, data),
         changes=changes,
+        old_slugs=old_slugs,
         source=reader.name,
     )
     return article
@@ -463,6 +468,13 @@ def _check_unique(articles: list[Article], problems: list[Problem]) -> None:
     seen_keys: dict[tuple[str, str], str] = {}
     seen_slugs: dict[tuple[str, str], str] = {}
     for article in articles:
+        for old in article.old_slugs:
+            ident = (article.lang, old)
+            if ident in seen_slugs:
+                problems.append(
+                    Problem(article.source, "old_slugs", f"'{old}' is also used by {seen_slugs[ident]}")
+                )
+            seen_slugs[ident] = article.source
         for seen, ident, what in (
             (seen_keys, (article.lang, article.key), "key"),
             (seen_slugs, (article.lang, article.slug), "slug"),

@@ -93,6 +93,8 @@ class Article:
     fact_boxes: tuple[FactBox, ...] = ()
     contacts: tuple[Contact, ...] = ()
     changes: tuple[ChangeNote, ...] = ()
+    # Earlier slugs of this version; links to them redirect here permanently.
+    old_slugs: tuple[str, ...] = ()
     source: str = ""
 
     @property

@@ -112,6 +112,10 @@ class SearchBackend(ABC):
         """Versions in any language whose slug is `slug` (for a switched or mistyped link)."""
 
     @abstractmethod
+    def by_old_slug(self, lang: str, slug: str) -> Article | None:
+        """The version in `lang` that used to have `slug` (before a rename), if any."""
+
+    @abstractmethod
     def list_articles(self, query: ArticleQuery) -> ResultPage:
         """Articles matching the query, with facet counts and, for text, snippets."""
 

@@ -30,7 +30,7 @@ from webapp.search.whoosh_analysis import STEMMERS, exact_analyzer, stemming_ana
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "3"
+INDEX_FORMAT = "4"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
@@ -48,6 +48,8 @@ def _schema() -> Schema:
         "key": ID(stored=True),
         "lang": ID(stored=True),
         "slug": ID(stored=True),
+        # Earlier slugs, as "<lang>:<slug>", for permanent redirects.
+        "old_slugs": KEYWORD(commas=True),
         # Filter values: exact ids, several per article.
         "topics": KEYWORD(commas=True),
         "partners": KEYWORD(commas=True),
@@ -103,6 +105,7 @@ class _DocumentMaker:
             "key": article.key,
             "lang": lang,
             "slug": article.slug,
+            "old_slugs": ",".join(f"{lang}:{old}" for old in article.old_slugs),
             "topics": ",".join(article.topics),
             "partners": ",".join(article.partners),
             "year": str(article.published_at.year),
@@ -219,6 +222,10 @@ class WhooshBackend(SearchBackend):
 
     def by_slug_in_any_language(self, slug: str) -> list[Article]:
         return self._stored(Term("slug", slug), limit=None)
+
+    def by_old_slug(self, lang: str, slug: str) -> Article | None:
+        found = self._stored(Term("old_slugs", f"{lang}:{slug}"))
+        return found[0] if found else None
 
     def related(self, article: Article, limit: int = 3) -> list[Article]:
         shared = [Term("topics", topic) for topic in article.topics]

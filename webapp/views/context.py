@@ -6,8 +6,10 @@ from datetime import datetime
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_number, format_time
+from flask_babel import gettext as _
 
 from webapp.i18n import current_language
 from webapp.search import SearchError
@@ -82,6 +84,35 @@ def filter_url(without: tuple[str, str] | None = None, clear: bool = False) -> s
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def feed_url(kind: str, topic=None, partner=None) -> str:
+    """The Atom feed of the list on this page, with the same filters."""
+    args = {
+        k: v for k, v in request.args.to_dict(flat=False).items() if k in ("q", "topic", "partner", "year")
+    }
+    if kind == "topic" and topic is not None:
+        return url_for("feeds.topic_feed", topic_id=topic.id, **args)
+    if kind == "partner" and partner is not None:
+        return url_for("feeds.partner_feed", partner_id=partner.id, **args)
+    return url_for("feeds.news_feed", **args)
+
+
+def report_problem_url() -> str:
+    """A pre-filled e-mail to the authority about an accessibility problem on this page."""
+    build = _build_or_none()
+    address = build.site.accessibility.get("email", "") if build else ""
+    lang = current_language()
+    subject = _("Accessibility problem on %(site)s", site=build.site.name[lang] if build else "")
+    body = _("Page: %(url)s", url=public_url(request.full_path.rstrip("?"))) + "\n"
+    body += _("Language: %(language)s", language=language_name(lang)) + "\n\n"
+    body += _("What did not work?") + "\n"
+    return f"mailto:{address}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+def language_name(lang: str) -> str:
+    """The name of language `lang` in the reader's language: "engelska", "Swedish"."""
+    return Locale.parse(lang).get_language_name(current_language())
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict:
@@ -101,6 +132,9 @@ def init_app(app: Flask) -> None:
         page_window=page_window,
         page_url=page_url,
         filter_url=filter_url,
+        feed_url=feed_url,
+        report_problem_url=report_problem_url,
+        language_name=language_name,
     )
     app.jinja_env.filters.update(
         iso_local=iso_local, long_date=long_date, number=format_number, pair=lambda value: (value, value)

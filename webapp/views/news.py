@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from webapp.i18n import LANGUAGES, collation_key, current_language
 from webapp.search import ArticleQuery
 from webapp.views import live_build
+from webapp.views.context import public_url
 from webapp.views.lists import render_list
 
 bp = Blueprint("news", __name__)
@@ -28,6 +29,9 @@ def article(slug: str):
     lang = current_language()
     found = build.search.article(lang, slug)
     if found is None:
+        renamed = build.search.by_old_slug(lang, slug)
+        if renamed is not None:
+            return redirect(url_for("news.article", slug=renamed.slug), code=301)
         return _article_in_other_language(slug)
     versions = build.search.versions(found.key)
     g.alternates = {
@@ -41,8 +45,60 @@ def article(slug: str):
         article=found,
         versions=versions,
         missing_notes=_missing_translation_notes(found.lang, versions),
+        newer_versions=[v for v in versions.values() if v.last_changed_at > found.last_changed_at],
         related=build.search.related(found),
+        structured_data=_news_article_data(found, versions, build),
     )
+
+
+def _news_article_data(article, versions: dict, build) -> dict:
+    """schema.org NewsArticle for search engines and link previews (JSON-LD)."""
+    lang = article.lang
+    site = build.site
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.lead,
+        "inLanguage": lang,
+        "url": public_url(),
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.last_changed_at.isoformat(),
+        "publisher": {
+            "@type": "Organization",
+            "name": site.name[lang],
+            "url": site.base_url,
+            **({"logo": public_url(url_for("pages.media", name=site.logo))} if site.logo else {}),
+        },
+        "about": [
+            {"@type": "Organization", "name": build.partners[p].name[lang], "url": build.partners[p].website}
+            for p in article.partners
+        ],
+        "accountablePerson": [
+            {
+                "@type": "Person",
+                "name": contact.name,
+                **({"jobTitle": contact.role} if contact.role else {}),
+                **({"email": contact.email} if contact.email else {}),
+                **({"telephone": contact.phone} if contact.phone else {}),
+            }
+            for contact in article.contacts
+        ],
+        "keywords": [build.topics[t].name[lang] for t in article.topics],
+    }
+    if article.image:
+        data["image"] = public_url(url_for("pages.media", name=article.image.src))
+    translations = [v for v in versions.values() if v.lang != lang]
+    if translations:
+        data["workTranslation"] = [
+            {
+                "@type": "NewsArticle",
+                "inLanguage": v.lang,
+                "url": public_url(url_for("news.article", lang_code=v.lang, slug=v.slug)),
+            }
+            for v in translations
+        ]
+    return data
 
 
 def _missing_translation_notes(available: str, versions: dict) -> list[tuple[str, str]]:

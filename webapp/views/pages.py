@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, send_from_directory, url_for
+import re
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from webapp.i18n import current_language, preferred_language
 from webapp.views import live_build
+
+KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 bp = Blueprint("pages", __name__)
 localized_bp = Blueprint("localized_pages", __name__)
@@ -17,6 +21,25 @@ def root():
     """Send the reader to the news in the language their browser prefers."""
     response = redirect(url_for("news.news_list", lang_code=preferred_language()), code=302)
     response.vary.add("Accept-Language")
+    return response
+
+
+@bp.get("/a/<key>")
+@localized_bp.get("/a/<key>")
+def short_link(key: str):
+    """A link that never changes: the article in the asked-for or the reader's language.
+
+    The key is looked up, never echoed into the Location, so no input can send a reader
+    to another site.
+    """
+    versions = live_build().search.versions(key) if KEY.match(key) else {}
+    if not versions:
+        abort(404, description=_("There is no news article at this address."))
+    wanted = g.get("lang") or preferred_language()
+    version = versions.get(wanted) or versions.get("sv") or next(iter(versions.values()))
+    response = redirect(url_for("news.article", lang_code=version.lang, slug=version.slug), code=302)
+    if not g.get("lang"):
+        response.vary.add("Accept-Language")
     return response
 
 
