@@ -55,7 +55,8 @@ def main() -> None:
         for lang, query, _key, _note in EXPECTED:
             kind = "one word" if len(query.split()) == 1 else "two or more words"
             rows[kind] += timed(
-                lambda: search.list_articles(ArticleQuery(lang=lang, text=query)), args.rounds
+                lambda lang=lang, query=query: search.list_articles(ArticleQuery(lang=lang, text=query)),
+                args.rounds,
             )
             rows["search page (HTTP)"] += timed(
                 lambda lang=lang, query=query: client.get(f"/{lang}/search", query_string={"q": query}),
@@ -63,7 +64,9 @@ def main() -> None:
             )
         for topic in ("vatten", "klimat-energi", "krisberedskap"):
             rows["filtered list (no words)"] += timed(
-                lambda: search.list_articles(ArticleQuery(lang="sv", topics=(topic,), partners=("smhi",))),
+                lambda topic=topic: search.list_articles(
+                    ArticleQuery(lang="sv", topics=(topic,), partners=("smhi",))
+                ),
                 args.rounds,
             )
     print("| request (facet counts included) | samples | median ms | p95 ms |")
