@@ -42,6 +42,12 @@ def public_url(path: str | None = None) -> str:
     return base + (path if path is not None else request.path)
 
 
+def canonical_url() -> str:
+    """This page's preferred address: the path, plus the page number of a long list."""
+    page = request.args.get("page", "")
+    return public_url() + (f"?page={page}" if page.isdigit() and page != "1" else "")
+
+
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
     """(service, href) pairs for sharing without any third-party script."""
     return [
@@ -128,6 +134,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         public_url=public_url,
+        canonical_url=canonical_url,
         share_links=share_links,
         page_window=page_window,
         page_url=page_url,
