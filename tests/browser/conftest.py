@@ -64,11 +64,26 @@ def page(browser, base_url):
     context.close()
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe-core on the page; one readable line per violation and element."""
+@pytest.fixture
+def audit_page(browser, base_url):
+    """A page with axe-core already loaded into every document it opens."""
+    context = browser.new_context(base_url=base_url)
+    context.add_init_script(path=str(_axe_path()))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _axe_path() -> Path:
     if not Path(AXE).exists():
         pytest.fail(f"{AXE} is missing: run 'make install' to copy axe-core from npm")
-    page.add_script_tag(path=str(AXE))
+    return Path(AXE)
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page; one readable line per violation and element."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(_axe_path()))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
