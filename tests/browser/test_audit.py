@@ -143,7 +143,7 @@ def test_every_page_is_valid_html(pages, tmp_path):
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     problems = [
-        f"{names.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '').strip()}]"
+        f"{names.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '')!s:.80}]"
         for m in messages
     ]
     assert problems == []
