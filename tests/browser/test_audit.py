@@ -142,8 +142,8 @@ def test_every_page_is_valid_html(pages, tmp_path):
         timeout=300,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{names.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '')!s:.80}]"
-        for m in messages
-    ]
+    problems = []
+    for message in messages:
+        url = names.get(message.get("url"), message.get("url"))
+        problems.append(f"{url}:{message.get('lastLine')}: {message['message']} [{message.get('extract', '')}]")
     assert problems == []
