@@ -145,5 +145,6 @@ def test_every_page_is_valid_html(pages, tmp_path):
     problems = []
     for message in messages:
         url = names.get(message.get("url"), message.get("url"))
-        problems.append(f"{url}:{message.get('lastLine')}: {message['message']} [{message.get('extract', '')}]")
+        where = f"{url}:{message.get('lastLine')}"
+        problems.append(f"{where}: {message['message']} [{message.get('extract', '')}]")
     assert problems == []
