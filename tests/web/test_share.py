@@ -170,9 +170,9 @@ def test_sitemap_lists_both_languages_with_alternates(client, demo_content):
     }
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_search_pages_out(client):
+def test_robots_txt_points_to_the_sitemap(client):
     text = client.get("/robots.txt").get_data(as_text=True)
-    assert "Sitemap: https://nyheter.example.se/sitemap.xml" in text and "Disallow: /sv/search" in text
+    assert "Sitemap: https://nyheter.example.se/sitemap.xml" in text and "Allow: /" in text
 
 
 def test_a_lagging_translation_says_so_with_a_link(client, demo_content):

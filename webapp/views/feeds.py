@@ -120,6 +120,5 @@ def sitemap():
 @site_bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *", "Allow: /"]
-    lines += [f"Disallow: /{lang}/search" for lang in LANGUAGES]
     lines.append(f"Sitemap: {public_url(url_for('site_files.sitemap'))}")
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
