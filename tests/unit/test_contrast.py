@@ -48,7 +48,9 @@ PAIRS = [
 def test_colour_pairs_meet_their_contrast(scheme, foreground, background, minimum, what):
     colours = schemes()[scheme]
     ratio = contrast_ratio(colours[foreground], colours[background])
-    assert ratio >= minimum, f"{scheme}: {what} {colours[foreground]} on {colours[background]} is {ratio:.2f}:1"
+    assert ratio >= minimum, (
+        f"{scheme}: {what} {colours[foreground]} on {colours[background]} is {ratio:.2f}:1"
+    )
 
 
 def test_header_text_and_focus_on_the_brand_colour():

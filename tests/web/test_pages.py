@@ -243,3 +243,17 @@ def test_search_finds_the_seed_by_partner_name_and_guides_on_empty_query(client)
 def test_any_search_input_gets_a_normal_page(client, query):
     response = client.get("/en/search", query_string={"q": query})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "gaps_heading", "manual_check"),
+    [
+        ("/sv/accessibility", "Kända brister", "skärmläsare"),
+        ("/en/accessibility", "Known gaps", "screen readers"),
+    ],
+)
+def test_the_statement_lists_what_the_automated_audit_cannot_check(client, url, gaps_heading, manual_check):
+    html = client.get(url).get_data(as_text=True)
+    gaps = re.search(rf"<h2>{gaps_heading}</h2>(.*?)<h2>", html, re.S).group(1)
+    assert manual_check in gaps, "real assistive-technology testing is listed as not yet done"
+    assert "Digg" in html and "mailto:webb.tillganglighet@lansstyrelsen.example" in html
