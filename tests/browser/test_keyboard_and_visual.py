@@ -31,7 +31,8 @@ FOCUS_INFO = """() => {
   return {name: el.tagName + "#" + el.id + " " + (el.textContent || el.value || "").trim().slice(0, 40),
           outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
           outlineColor: style.outlineColor, background: background || "rgb(255, 255, 255)",
-          top: rect.top + window.scrollY, left: rect.left + window.scrollX, right: rect.right + window.scrollX,
+          top: rect.top + window.scrollY, left: rect.left + window.scrollX,
+          right: rect.right + window.scrollX,
           visible: rect.width > 0 && rect.height > 0};
 }"""
 
