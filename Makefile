@@ -14,7 +14,7 @@ CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGE
 .PHONY: run test build install lint translations clean bench
 
 run: install var/build.stamp
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - 'webapp:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --limit-request-line 16384 --access-logfile - 'webapp:create_app()'
 
 test: install
 	bash scripts/ensure-chromium.sh
@@ -57,7 +57,7 @@ translations: $(BIN)/.installed
 
 # Figures, not assertions: see docs/performance.md.
 bench: install var/build.stamp
-	$(BIN)/python bench/search_latency.py
+	bash bench/run.sh
 
 lint: install
 	$(BIN)/ruff check webapp tests bench

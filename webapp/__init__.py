@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp import build as build_module
-from webapp import cli, i18n
+from webapp import cli, i18n, security
 from webapp.config import from_environment
 from webapp.views import context, errors, feeds, news, pages, search
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["live_build"] = build_module.LiveBuild(app.config["BUILDS_DIR"])
 
     i18n.init_app(app)
+    security.init_app(app)
     app.register_blueprint(news.bp, url_prefix="/<any(sv,en):lang_code>")
     app.register_blueprint(search.bp, url_prefix="/<any(sv,en):lang_code>")
     app.register_blueprint(feeds.feeds_bp, url_prefix="/<any(sv,en):lang_code>")

@@ -21,8 +21,9 @@ def external_link_label(translations_dir) -> callable:
 
 
 @click.command("build")
+@click.option("--full", is_flag=True, help="Index every article again, even unchanged ones.")
 @with_appcontext
-def build_command() -> None:
+def build_command(full: bool) -> None:
     """Validate content/ and switch the site to a fresh build of it."""
     config = current_app.config
     label = external_link_label(config["TRANSLATIONS_DIR"])
@@ -32,7 +33,9 @@ def build_command() -> None:
         raise click.ClickException(f"{error}\nThe site keeps serving the last good build.") from error
     count = len(content.articles)
     with click.progressbar(length=count, label="Indexing articles") as bar:
-        path = write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], progress=bar.update)
+        path = write_build(
+            content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], progress=bar.update, full=full
+        )
     click.echo(f"Built {count} article versions into {path}; it is now live.")
 
 

@@ -19,6 +19,8 @@ class Config:
     # Articles per page in lists.
     PAGE_SIZE = 10
     BABEL_DEFAULT_LOCALE = "sv"
+    # Send Strict-Transport-Security; only where the site is served over HTTPS.
+    HSTS = False
     LANGUAGES = ("sv", "en")
 
 
@@ -28,6 +30,8 @@ def from_environment(overrides: dict | None = None) -> dict:
     for key in ("CONTENT_DIR", "BUILDS_DIR"):
         if f"NEWS_{key}" in os.environ:
             settings[key] = Path(os.environ[f"NEWS_{key}"])
+    if os.environ.get("NEWS_HSTS") == "1":
+        settings["HSTS"] = True
     if "NEWS_PAGE_SIZE" in os.environ:
         settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
     settings.update(overrides or {})

@@ -85,7 +85,7 @@ def test_an_empty_query_gives_guidance_not_every_article(client):
         "wex*",
         "\x00\x1f\x7f",
         "%00",
-        "ä" * 10_000,
+        "ä" * 1_000,
         "<script>alert(1)</script>",
     ],
 )

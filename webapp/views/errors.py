@@ -13,6 +13,8 @@ TITLES = {
     400: lambda: _("The address is not valid"),
     404: lambda: _("Page not found"),
     405: lambda: _("The address is not valid"),
+    413: lambda: _("The request is too large"),
+    414: lambda: _("The address is too long"),
     500: lambda: _("Something went wrong"),
     503: lambda: _("The news are not available right now"),
 }

@@ -17,14 +17,14 @@ feeds_bp = Blueprint("feeds", __name__)
 site_bp = Blueprint("site_files", __name__)
 
 
-def _atom(title: str, page_url: str, articles: list, lang: str) -> Response:
+def _atom(title: str, self_url: str, page_url: str, articles: list, lang: str) -> Response:
     build = live_build()
     topic_names = {t.id: t.name[lang] for t in build.topics.values()}
     feed = FeedGenerator()
-    feed.id(public_url(request.full_path.rstrip("?")))
+    feed.id(public_url(self_url))
     feed.title(title)
     feed.author({"name": build.site.name[lang]})
-    feed.link(href=public_url(request.full_path.rstrip("?")), rel="self", type="application/atom+xml")
+    feed.link(href=public_url(self_url), rel="self", type="application/atom+xml")
     feed.link(href=public_url(page_url), rel="alternate", type="text/html")
     feed.language(lang)
     feed.updated(max((a.last_changed_at for a in articles), default=None) or _newest_change(build, lang))
@@ -76,14 +76,21 @@ def _feed(topic_id: str | None = None, partner_id: str | None = None) -> Respons
     if filters.active or filters.text:
         # The list's own description without its count: "News about Water from SMHI".
         title += " " + describe(results.total, filters, topic_names, partner_names).split(" ", 2)[-1]
-    page_args = request.args.to_dict(flat=False)
+    # Addresses are rebuilt from the validated filters, never copied from the request.
+    args = {
+        "q": filters.text or None,
+        "topic": [t for t in filters.topics if t != topic_id],
+        "partner": [p for p in filters.partners if p != partner_id],
+        "year": list(filters.years),
+    }
     if topic_id:
-        page_url = url_for("news.topic", topic_id=topic_id, **page_args)
+        page_url = url_for("news.topic", topic_id=topic_id, **args)
     elif partner_id:
-        page_url = url_for("news.partner", partner_id=partner_id, **page_args)
+        page_url = url_for("news.partner", partner_id=partner_id, **args)
     else:
-        page_url = url_for("news.news_list", **page_args)
-    return _atom(title, page_url, results.articles, lang)
+        page_url = url_for("news.news_list", **args)
+    self_url = url_for(request.endpoint, **(request.view_args or {}), **args)
+    return _atom(title, self_url, page_url, results.articles, lang)
 
 
 @feeds_bp.get("/feed.atom")

@@ -1,0 +1,58 @@
+"""A few seconds of load on the real server (gunicorn) while the content is rebuilt:
+zero errors and no response from a partial index. The 60 s run and the soak are in
+`make bench`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.load import report, run_load
+from tests.conftest import DEMO_CONTENT
+from webapp.build import write_build
+from webapp.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, demo_content):
+    builds = tmp_path / "builds"
+    write_build(demo_content, builds)
+    env = {**os.environ, "NEWS_BUILDS_DIR": str(builds), "NEWS_CONTENT_DIR": str(DEMO_CONTENT)}
+    port = free_port()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        rebuild = [sys.executable, "-m", "flask", "--app", "webapp", "build", "--full"]
+        old_env = os.environ.copy()
+        os.environ.update(env)
+        try:
+            stats = run_load(
+                f"http://127.0.0.1:{port}", seconds=8, concurrency=4, rebuild_every=0.5, rebuild=rebuild
+            )
+        finally:
+            os.environ.clear()
+            os.environ.update(old_env)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(report(stats, 8))
+    assert stats.rebuilds >= 2 and stats.requests > 100
+    assert not stats.errors and stats.partial == 0, report(stats, 8)
