@@ -70,7 +70,7 @@ def test_the_language_switch_opens_the_same_article(page):
 
 @pytest.mark.browser
 def test_copy_link_copies_the_short_link_and_announces_it(browser, base_url):
-    context = browser.new_context(base_url=base_url)
+    context = browser.new_context(base_url=base_url, bypass_csp=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     page.goto(SEED_EN)

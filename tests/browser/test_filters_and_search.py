@@ -104,7 +104,7 @@ def test_filtering_without_javascript_lands_on_the_counted_results(browser, base
     filtered_url = page.url
     context.close()
     # axe needs JavaScript; the server sends the same page either way.
-    with_js = browser.new_page(base_url=base_url)
+    with_js = browser.new_page(base_url=base_url, bypass_csp=True)
     with_js.goto(filtered_url)
     assert axe_violations(with_js) == []
     with_js.close()
