@@ -76,11 +76,14 @@ def write_corpus(count: int, out: Path, seed: int = 7) -> None:
                 "contacts": [{"name": "Anna Lind", "role": "Handläggare" if lang == "sv" else "Officer"}],
             }
             post = frontmatter.Post(body, **front)
-            (folder / f"{key}.{lang}.md").write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
+            text_out = frontmatter.dumps(post, sort_keys=False) + "\n"
+            (folder / f"{key}.{lang}.md").write_text(text_out, encoding="utf-8")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
