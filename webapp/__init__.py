@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp import build as build_module
-from webapp import cli, i18n, security
+from webapp import caching, cli, i18n, security
 from webapp.config import from_environment
 from webapp.views import context, errors, feeds, news, pages, search
 
@@ -28,5 +28,6 @@ def create_app(config: dict | None = None) -> Flask:
     context.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    caching.init_app(app)
 
     return app
