@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
@@ -44,8 +45,11 @@ def write_corpus(count: int, out: Path, seed: int = 7) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    for name in ("site.yaml", "search.yaml"):
-        shutil.copy(DEMO / name, out / name)
+    shutil.copy(DEMO / "site.yaml", out / "site.yaml")
+    # Synonyms apply to any corpus; best bets name demo articles, which are not in it.
+    settings = yaml.safe_load((DEMO / "search.yaml").read_text(encoding="utf-8"))
+    settings.pop("best_bets", None)
+    (out / "search.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     for folder in ("topics", "partners", "images", "pages"):
         shutil.copytree(DEMO / folder, out / folder)
     topics = sorted(p.stem for p in (DEMO / "topics").glob("*.yaml"))

@@ -35,6 +35,7 @@ SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
+SNIPPET_SOURCE = 4000  # characters of the text searched for an excerpt
 # How much each field counts: a match in the title beats one in the text; a compound part
 # or a prefix counts a little, so whole-word matches rank first.
 WEIGHTS = {"title": 4.0, "lead": 2.0, "body": 1.0, "names": 2.0, "parts": 0.4, "prefix": 0.3}
@@ -56,16 +57,16 @@ def _schema() -> Schema:
         "year": ID,
         "published": DATETIME(sortable=True),
         # Names of partners, topics and contact people, in both languages, as written.
-        "names": TEXT(analyzer=exact_analyzer()),
+        "names": TEXT(analyzer=exact_analyzer(), phrase=False),
         # Everything the pages show, so workers never read content files.
         "article": STORED,
     }
     for lang in LANGUAGES:
         # Each language is analysed with its own stop words and stemmer.
         for name in ("title", "lead", "body", "parts"):
-            fields[f"{name}_{lang}"] = TEXT(analyzer=stemming_analyzer(lang))
+            fields[f"{name}_{lang}"] = TEXT(analyzer=stemming_analyzer(lang), phrase=False)
         # Unstemmed words: prefixes (hållbar -> hållbarhet) and spelling suggestions.
-        fields[f"exact_{lang}"] = TEXT(analyzer=exact_analyzer(), spelling=True)
+        fields[f"exact_{lang}"] = TEXT(analyzer=exact_analyzer(), phrase=False, spelling=True)
     return Schema(**fields)
 
 
@@ -175,11 +176,17 @@ class WhooshBackend(SearchBackend):
             )
         vocabularies = {lang: Vocabulary(words, STEMMERS[lang]) for lang, words in vocabulary_words.items()}
         make_document = _DocumentMaker(vocabularies, names)
-        writer = created.writer(limitmb=256)
+        if old is None and len(changed) > 2000:
+            # A full build of a large corpus: one writer per core, segments kept separate
+            # (merging them is single-threaded and searches are fast enough without it).
+            writer = created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128)
+        else:
+            writer = created.writer(limitmb=256)
         for gone in set(old_fingerprints) - set(fingerprints):
             writer.delete_by_term("id", gone)
+        add = writer.add_document if old is None else writer.update_document
         for article in changed:
-            writer.update_document(**make_document(article))
+            add(**make_document(article))
             progress(1)
         writer.commit()
         cls._write_json(directory / FINGERPRINTS_FILE, {"format": format_key, "articles": fingerprints})
@@ -307,7 +314,8 @@ class WhooshBackend(SearchBackend):
             )
             hits.formatter = _MarkFormatter()
             hits.fragmenter = ContextFragmenter(maxchars=220, surround=70)
-            page_hits = list(hits)[start:]
+            # Index, not list(): list() asks len(), which counts every match a second time.
+            page_hits = [hits[number] for number in range(start, hits.scored_length())]
             articles = [hit["article"] for hit in page_hits]
             snippets = {
                 f"{a.lang}:{a.slug}": self._snippet(hit, a)
@@ -332,8 +340,10 @@ class WhooshBackend(SearchBackend):
         )
 
     def _snippet(self, hit, article: Article) -> str:
+        # The opening of a long text is enough for an excerpt, and far cheaper to analyse.
+        text = article.body_text[:SNIPPET_SOURCE]
         for field in (f"body_{article.lang}", f"exact_{article.lang}"):
-            excerpt = hit.highlights(field, text=article.body_text, top=2)
+            excerpt = hit.highlights(field, text=text, top=2)
             if "<mark" in excerpt:
                 return excerpt
         return ""
