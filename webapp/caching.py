@@ -10,6 +10,8 @@ touching the index.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +38,7 @@ PAGE_RULES = {
     "site_files.sitemap": "public, max-age=3600",
     "site_files.robots": "public, max-age=86400",
 }
+LISTS = ("news.news_list", "news.topic", "news.partner", "search.search")
 REDIRECTS = "public, max-age=300"
 ERRORS = "public, max-age=30"
 # Files whose URL carries their fingerprint (?v=) never change: cache them for a year.
@@ -90,8 +93,40 @@ def _matches(etag: str) -> bool:
     return etag in sent or "*" in request.if_none_match
 
 
+class RenderedPages:
+    """The last few hundred rendered pages of this worker, keyed by their ETag.
+
+    A page is a pure function of what its ETag encodes, so a page rendered once can be sent
+    again until the build or the release changes (then every key changes). It is a bounded
+    cache, not state: losing it costs one render per page.
+    """
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, etag: str) -> tuple[bytes, str] | None:
+        with self.lock:
+            page = self.pages.get(etag)
+            if page is not None:
+                self.pages.move_to_end(etag)
+            return page
+
+    def put(self, etag: str, body: bytes, mimetype: str) -> None:
+        with self.lock:
+            if etag in self.pages or len(body) > self.max_bytes // 16:
+                return
+            self.pages[etag] = (body, mimetype)
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _, (old, _) = self.pages.popitem(last=False)
+                self.size -= len(old)
+
+
 def _answer_revalidation():
-    """Answer a matching If-None-Match with 304 before the page is rendered."""
+    """Answer a matching If-None-Match with 304, or a page rendered before, without rendering."""
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_RULES:
         return None
     try:
@@ -104,7 +139,14 @@ def _answer_revalidation():
         response = Response(status=304)
         response.set_etag(g.page_etag, weak=True)
         response.headers["Cache-Control"] = PAGE_RULES[request.endpoint]
-        if request.endpoint in ("news.news_list", "news.topic", "news.partner", "search.search"):
+        if request.endpoint in LISTS:
+            response.vary.add("HX-Request")
+        return response
+    rendered = current_app.extensions["rendered_pages"].get(g.page_etag)
+    if rendered is not None:
+        body, mimetype = rendered
+        response = Response(body, mimetype=mimetype)
+        if request.endpoint in LISTS:
             response.vary.add("HX-Request")
         return response
     return None
@@ -122,6 +164,10 @@ def _set_caching_headers(response: Response) -> Response:
             # Weak: the gzip, brotli and plain bodies are the same page.
             response.set_etag(g.page_etag, weak=True)
             response.last_modified = g.built_at
+            if not response.direct_passthrough and response.content_encoding is None:
+                current_app.extensions["rendered_pages"].put(
+                    g.page_etag, response.get_data(), response.mimetype
+                )
     elif response.status_code in (301, 302, 308):
         response.headers.setdefault("Cache-Control", REDIRECTS)
     elif response.status_code >= 400:
@@ -132,6 +178,7 @@ def _set_caching_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Validators, Cache-Control, fingerprinted static URLs and compression."""
     app.config["RELEASE"] = release_fingerprint(app)
+    app.extensions["rendered_pages"] = RenderedPages()
     fingerprints = _static_fingerprints(app)
 
     @app.url_defaults

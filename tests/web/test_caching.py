@@ -84,3 +84,20 @@ def test_text_is_compressed_when_the_reader_accepts_it(client):
     assert compressed.headers["Content-Encoding"] == "gzip"
     assert len(compressed.data) < len(plain.data) / 2
     assert "Accept-Encoding" in compressed.headers["Vary"]
+
+
+def test_a_rendered_page_is_sent_again_without_rendering_until_the_build_changes(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("a")
+    write_build(content_tree.load(), builds)
+    app = make_app(builds)
+    client = app.test_client()
+    first = client.get("/sv/news/a")
+    rendered = app.extensions["rendered_pages"]
+    assert len(rendered.pages) == 1
+    again = client.get("/sv/news/a")
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    content_tree.article("a", title="Ändrad rubrik")
+    write_build(content_tree.load(), builds)
+    assert "Ändrad rubrik" in client.get("/sv/news/a").get_data(as_text=True)
