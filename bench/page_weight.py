@@ -49,7 +49,10 @@ def main() -> None:
     server = make_server("127.0.0.1", 0, create_app({"BUILDS_DIR": args.builds}), threaded=False)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    print("| page | requests | third-party | HTML | CSS | JS (ours) | JS (htmx) | images | total | total gzip'd |")
+    print(
+        "| page | requests | third-party | HTML | CSS | JS (ours) | JS (htmx) | images "
+        "| total | total gzip'd |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -67,11 +70,19 @@ def main() -> None:
                 if urlsplit(request.url).netloc != urlsplit(base).netloc:
                     third_party += 1
                 body = response.body() if response else b""
-                sizes[kind(request.url, response.headers.get("content-type", "") if response else "")] += len(body)
+                sizes[kind(request.url, response.headers.get("content-type", "") if response else "")] += len(
+                    body
+                )
                 total += len(body)
                 gzipped += len(gzip.compress(body, 6))
-            cells = [f"{sizes.get(k, 0) / 1024:.1f} KB" for k in ("HTML", "CSS", "JS (ours)", "JS (htmx)", "images")]
-            print(f"| {name} | {len(seen)} | {third_party} | {' | '.join(cells)} | {total / 1024:.1f} KB | {gzipped / 1024:.1f} KB |")
+            cells = [
+                f"{sizes.get(k, 0) / 1024:.1f} KB"
+                for k in ("HTML", "CSS", "JS (ours)", "JS (htmx)", "images")
+            ]
+            print(
+                f"| {name} | {len(seen)} | {third_party} | {' | '.join(cells)} "
+                f"| {total / 1024:.1f} KB | {gzipped / 1024:.1f} KB |"
+            )
             page.close()
         browser.close()
     server.shutdown()

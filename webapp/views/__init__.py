@@ -14,6 +14,13 @@ def live_build() -> Build:
     return current_app.extensions["live_build"].get()
 
 
+def localized_names(build: Build, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Topic and partner names by id, in `lang`."""
+    topics = {topic.id: topic.name[lang] for topic in build.topics.values()}
+    partners = {partner.id: partner.name[lang] for partner in build.partners.values()}
+    return topics, partners
+
+
 def page_number() -> int:
     """The ?page= argument as a positive integer; a bad value is the reader's 400."""
     raw = request.args.get("page", "1")

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from webapp.i18n import current_language
 from webapp.search import SearchError
+from webapp.views import localized_names
 
 
 def _build_or_none():
@@ -124,12 +125,13 @@ def init_app(app: Flask) -> None:
     def site_context() -> dict:
         build = _build_or_none()
         lang = current_language()
+        topic_names, partner_names = localized_names(build, lang) if build else ({}, {})
         return {
             "build": build,
             "site": build.site if build else None,
             "site_name": build.site.name[lang] if build else "News",
-            "topic_names": {t.id: t.name[lang] for t in build.topics.values()} if build else {},
-            "partner_names": {p.id: p.name[lang] for p in build.partners.values()} if build else {},
+            "topic_names": topic_names,
+            "partner_names": partner_names,
         }
 
     app.jinja_env.globals.update(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from webapp.i18n import LANGUAGES, current_language
 from webapp.search import ArticleQuery
-from webapp.views import live_build
+from webapp.views import live_build, localized_names
 from webapp.views.context import public_url
 from webapp.views.filters import describe, parse_filters
 
@@ -19,7 +19,7 @@ site_bp = Blueprint("site_files", __name__)
 
 def _atom(title: str, self_url: str, page_url: str, articles: list, lang: str) -> Response:
     build = live_build()
-    topic_names = {t.id: t.name[lang] for t in build.topics.values()}
+    topic_names, _partners = localized_names(build, lang)
     feed = FeedGenerator()
     feed.id(public_url(self_url))
     feed.title(title)
@@ -60,18 +60,8 @@ def _feed(topic_id: str | None = None, partner_id: str | None = None) -> Respons
         if partner_id not in build.partners:
             abort(404, description=_("There is no partner called “%(name)s”.", name=partner_id))
         filters.partners = (partner_id,)
-    query = ArticleQuery(
-        lang=lang,
-        text=filters.text,
-        topics=filters.topics,
-        partners=filters.partners,
-        years=filters.years,
-        sort="newest",
-        page_size=FEED_SIZE,
-    )
-    results = build.search.list_articles(query)
-    topic_names = {t.id: t.name[lang] for t in build.topics.values()}
-    partner_names = {p.id: p.name[lang] for p in build.partners.values()}
+    results = build.search.list_articles(filters.query(lang, sort="newest", page_size=FEED_SIZE))
+    topic_names, partner_names = localized_names(build, lang)
     title = f"{build.site.name[lang]}: {_('News')}"
     if filters.active or filters.text:
         # The list's own description without its count: "News about Water from SMHI".

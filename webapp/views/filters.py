@@ -15,7 +15,7 @@ from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp.build import Build
-from webapp.search import SORTS
+from webapp.search import SORTS, ArticleQuery
 
 MAX_VALUES = 20  # per group; more is not a reader's choice
 MAX_QUERY_LENGTH = 200
@@ -36,6 +36,18 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.topics or self.partners or self.years)
+
+    def query(self, lang: str, **overrides) -> ArticleQuery:
+        """These choices as a backend query in `lang`; `overrides` set page, sort and so on."""
+        fields = {
+            "text": self.text,
+            "topics": self.topics,
+            "partners": self.partners,
+            "years": self.years,
+            "sort": self.sort,
+            "include_other_languages": self.include_other_languages,
+        }
+        return ArticleQuery(lang=lang, **{**fields, **overrides})
 
 
 def _known(values: list[str], known, kind: str, notes: list[str]) -> tuple[str, ...]:

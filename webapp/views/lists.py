@@ -11,8 +11,7 @@ from flask import current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 from webapp.i18n import current_language
-from webapp.search import ArticleQuery
-from webapp.views import live_build, page_number, results_page
+from webapp.views import live_build, localized_names, page_number, results_page
 from webapp.views.filters import describe, parse_filters
 
 TEMPLATE = "news/list.html"
@@ -35,21 +34,10 @@ def render_list(*, kind: str, topic=None, partner=None):
         filters.topics = (topic.id,)
     if partner is not None:
         filters.partners = (partner.id,)
-    query = ArticleQuery(
-        lang=lang,
-        text=filters.text,
-        topics=filters.topics,
-        partners=filters.partners,
-        years=filters.years,
-        sort=filters.sort,
-        include_other_languages=filters.include_other_languages,
-        page=page_number(),
-        page_size=current_app.config["PAGE_SIZE"],
-    )
+    query = filters.query(lang, page=page_number(), page_size=current_app.config["PAGE_SIZE"])
     guidance_only = kind == "search" and not filters.text
     results = None if guidance_only else results_page(query)
-    topic_names = {t.id: t.name[lang] for t in build.topics.values()}
-    partner_names = {p.id: p.name[lang] for p in build.partners.values()}
+    topic_names, partner_names = localized_names(build, lang)
     context = {
         "kind": kind,
         "topic": topic,
