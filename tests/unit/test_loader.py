@@ -137,3 +137,12 @@ def test_the_demo_content_is_valid_and_large_enough(demo_content):
     assert swedish_only, "a few articles are in Swedish only"
     assert years >= set(range(2019, 2027))
     assert len(demo_content.topics) >= 8
+
+
+def test_an_image_gets_its_size_so_the_page_does_not_jump(content_tree):
+    content_tree.write(
+        "images/bild.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180"/>'
+    )
+    content_tree.article("nyhet", image="{src: bild.svg, alt: En karta över länet}")
+    image = content_tree.load().articles[0].image
+    assert (image.width, image.height, image.alt) == (320, 180, "En karta över länet")

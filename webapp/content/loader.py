@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frontmatter
+import imagesize
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
@@ -285,10 +286,13 @@ def _load_image(reader: _FileReader, data: dict, images: dict[str, str]) -> Imag
         reader.problem("image.src", f"no image '{src}' in content/images/")
         return None
     caption = value.get("caption")
+    width, height = imagesize.get(images[src]) if src else (-1, -1)
     return Image(
         src=src or "",
         alt=str(value.get("alt") or "").strip(),
         caption=str(caption).strip() if caption else None,
+        width=round(width) if width > 0 else None,
+        height=round(height) if height > 0 else None,
     )
 
 

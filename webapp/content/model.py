@@ -49,6 +49,9 @@ class Image:
     src: str
     alt: str
     caption: str | None = None
+    # Intrinsic size, so the browser reserves the space before the image arrives.
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True)
