@@ -66,7 +66,13 @@ def content_tree(tmp_path) -> ContentTree:
 
 
 def make_app(builds_dir: Path, **config):
-    return create_app({"BUILDS_DIR": builds_dir, "TESTING": True, **config})
+    """The app reading `builds_dir`; its article cache sits beside it, never in the project."""
+    settings = {
+        "BUILDS_DIR": builds_dir,
+        "CACHE_DIR": Path(builds_dir).parent / "article-cache",
+        "TESTING": True,
+    }
+    return create_app({**settings, **config})
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,8 @@ def build_command(full: bool) -> None:
     config = current_app.config
     label = external_link_label(config["TRANSLATIONS_DIR"])
     try:
-        content = load_content(config["CONTENT_DIR"], label)
+        cache = None if full else config["CACHE_DIR"]
+        content = load_content(config["CONTENT_DIR"], label, cache_dir=cache)
     except ContentError as error:
         raise click.ClickException(f"{error}\nThe site keeps serving the last good build.") from error
     count = len(content.articles)

@@ -12,6 +12,8 @@ class Config:
     # Where communicators' files live and where builds are written.
     CONTENT_DIR = PROJECT_ROOT / "content"
     BUILDS_DIR = PROJECT_ROOT / "var" / "builds"
+    # Parsed articles kept between builds, so a rebuild reads only changed files.
+    CACHE_DIR = PROJECT_ROOT / "var" / "cache" / "articles"
     # How many old builds to keep beside the live one (workers may still read them).
     BUILDS_KEPT = 3
     TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
@@ -27,7 +29,7 @@ class Config:
 def from_environment(overrides: dict | None = None) -> dict:
     """Return the settings: defaults, then NEWS_* environment variables, then `overrides`."""
     settings = {key: getattr(Config, key) for key in dir(Config) if key.isupper()}
-    for key in ("CONTENT_DIR", "BUILDS_DIR"):
+    for key in ("CONTENT_DIR", "BUILDS_DIR", "CACHE_DIR"):
         if f"NEWS_{key}" in os.environ:
             settings[key] = Path(os.environ[f"NEWS_{key}"])
     if os.environ.get("NEWS_HSTS") == "1":

@@ -76,3 +76,32 @@ def test_without_any_build_readers_get_a_clear_503(tmp_path):
     response = make_app(tmp_path / "empty").test_client().get("/sv/")
     assert response.status_code == 503
     assert "Nyheterna är inte tillgängliga just nu" in response.get_data(as_text=True)
+
+
+def test_a_rebuild_reads_only_changed_files_and_notices_every_change(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a", body="Första versionen. [Intern länk](https://news.example.se/sv/)")
+    content_tree.article("b")
+    first = load_content(content_tree.root, LABEL, cache_dir=cache)
+    assert len(list(cache.glob("*.pickle"))) == 2
+    assert load_content(content_tree.root, LABEL, cache_dir=cache).articles == first.articles
+    assert 'class="external"' not in first.articles[0].body_html
+
+    content_tree.article("b", body="Andra versionen, längre än den första.")
+    changed = {a.key: a for a in load_content(content_tree.root, LABEL, cache_dir=cache).articles}
+    assert "Andra versionen" in changed["b"].body_html
+    # A change outside the article (the site's own address) is a change to every article:
+    # the link in "a" now leaves the site, although a's file is untouched.
+    site = (content_tree.root / "site.yaml").read_text().replace("news.example.se", "nyheter.example.org")
+    content_tree.write("site.yaml", site)
+    linked = {a.key: a for a in load_content(content_tree.root, LABEL, cache_dir=cache).articles}
+    assert 'class="external"' in linked["a"].body_html
+
+
+def test_a_broken_file_is_never_served_from_the_cache(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    content_tree.article("a", title=None)
+    with pytest.raises(ContentError, match="title: is missing"):
+        load_content(content_tree.root, LABEL, cache_dir=cache)

@@ -26,7 +26,12 @@ def free_port() -> int:
 def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, demo_content):
     builds = tmp_path / "builds"
     write_build(demo_content, builds)
-    env = {**os.environ, "NEWS_BUILDS_DIR": str(builds), "NEWS_CONTENT_DIR": str(DEMO_CONTENT)}
+    env = {
+        **os.environ,
+        "NEWS_BUILDS_DIR": str(builds),
+        "NEWS_CONTENT_DIR": str(DEMO_CONTENT),
+        "NEWS_CACHE_DIR": str(tmp_path / "cache"),
+    }
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(

@@ -48,7 +48,12 @@ def test_other_methods_and_large_bodies_get_localized_answers(client):
 def test_a_build_killed_halfway_leaves_the_live_site_untouched(tmp_path, demo_content):
     builds = tmp_path / "builds"
     good = write_build(demo_content, builds)
-    env = {**os.environ, "NEWS_BUILDS_DIR": str(builds), "NEWS_CONTENT_DIR": str(DEMO_CONTENT)}
+    env = {
+        **os.environ,
+        "NEWS_BUILDS_DIR": str(builds),
+        "NEWS_CONTENT_DIR": str(DEMO_CONTENT),
+        "NEWS_CACHE_DIR": str(tmp_path / "cache"),
+    }
     # A full build (no reuse) takes long enough to be caught in the middle.
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "webapp", "build", "--full"],

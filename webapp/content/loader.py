@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ import imagesize
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from webapp.content.cache import ArticleCache, context_key
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import (
     Article,
@@ -488,12 +490,17 @@ def _check_unique(articles: list[Article], problems: list[Problem]) -> None:
             seen[ident] = article.source
 
 
-def load_content(root: Path, external_label: Callable[[str], str] = lambda lang: "") -> Content:
+def load_content(
+    root: Path,
+    external_label: Callable[[str], str] = lambda lang: "",
+    cache_dir: Path | None = None,
+) -> Content:
     """Load and validate everything under `root`. Raises ContentError listing every problem.
 
-    `external_label(lang)` gives the hidden text added to links to other websites.
+    `external_label(lang)` gives the hidden text added to links to other websites. With
+    `cache_dir`, articles whose files are unchanged since the last load are not parsed again.
     """
-    root = Path(root)
+    root = Path(root).resolve()
     problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(str(root), "", "the content folder does not exist")])
@@ -506,9 +513,19 @@ def load_content(root: Path, external_label: Callable[[str], str] = lambda lang:
         if path.is_file()
     }
     render = _Renderer(site, external_label)
+    labels = [external_label(lang) for lang in LANGUAGES]
+    cache = ArticleCache(
+        cache_dir, context_key(site, sorted(topics), sorted(partners), sorted(images), labels)
+    )
     articles = []
     for path in sorted((root / "articles").rglob("*.md")):
-        article = _load_article(path, root, problems, (site, topics, partners, images), render)
+        article = cache.get(path)
+        if article is None:
+            known_problems = len(problems)
+            article = _load_article(path, root, problems, (site, topics, partners, images), render)
+            if article and len(problems) == known_problems:
+                article = replace(article, fingerprint=cache.fingerprint(path))
+                cache.put(path, article)
         if article:
             articles.append(article)
     _check_unique(articles, problems)

@@ -99,6 +99,8 @@ class Article:
     # Earlier slugs of this version; links to them redirect here permanently.
     old_slugs: tuple[str, ...] = ()
     source: str = ""
+    # Set by the loader from the file and its context; lets the index skip unchanged articles.
+    fingerprint: str = field(default="", compare=False)
 
     @property
     def last_changed_at(self) -> datetime:
