@@ -7,7 +7,8 @@ from flask import Flask
 from webapp import build as build_module
 from webapp import caching, cli, i18n, security
 from webapp.config import from_environment
-from webapp.views import context, errors, feeds, news, pages, search
+from webapp.views import context, errors, feeds, news, pages
+from webapp.views import search as search_views  # not `search`: that is the webapp.search package
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -20,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     app.register_blueprint(news.bp, url_prefix="/<any(sv,en):lang_code>")
-    app.register_blueprint(search.bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(search_views.bp, url_prefix="/<any(sv,en):lang_code>")
     app.register_blueprint(feeds.feeds_bp, url_prefix="/<any(sv,en):lang_code>")
     app.register_blueprint(feeds.site_bp)
     app.register_blueprint(pages.bp)
