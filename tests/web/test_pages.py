@@ -268,3 +268,20 @@ def test_an_overlong_address_gets_a_clear_localized_answer(client, lang, message
     response = client.get(f"/{lang}/search", query_string={"q": "x" * 10_000})
     assert response.status_code == 414
     assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("sv", "Något gick fel"), ("en", "Something went wrong")])
+def test_an_unexpected_error_gets_a_localized_500_page_with_a_way_onward(demo_builds, lang, title):
+    from tests.conftest import make_app
+
+    app = make_app(demo_builds, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/<any(sv,en):lang_code>/broken")
+    def broken():
+        raise RuntimeError("a bug")
+
+    response = app.test_client().get(f"/{lang}/broken")
+    assert response.status_code == 500
+    page = Page(response.get_data(as_text=True))
+    assert page.lang == lang and page.h1 == [title]
+    assert f'href="/{lang}/"' in page.html
