@@ -195,8 +195,8 @@ def test_an_unchanged_rebuild_reindexes_nothing_and_a_change_only_that_article(c
     from webapp.build import write_build as build_it
 
     builds = tmp_path / "builds"
-    content_tree.article("a")
-    content_tree.article("b")
+    for key in "abcdefghij":
+        content_tree.article(key)
     counts = []
 
     def progress(step):
@@ -208,7 +208,7 @@ def test_an_unchanged_rebuild_reindexes_nothing_and_a_change_only_that_article(c
             content_tree.article(change, title="Ny rubrik")
         counts.append(0)
         paths.append(build_it(load_content(content_tree.root, LABEL), builds, progress=progress))
-    assert counts == [2, 0, 1]
+    assert counts == [10, 0, 1]
     assert open_build(paths[-1]).search.article("sv", "b").title == "Ny rubrik"
     # The build it was copied from is untouched: readers still on it see the old text.
     assert open_build(paths[-2]).search.article("sv", "b").title == "Rubrik b sv"
@@ -217,3 +217,19 @@ def test_an_unchanged_rebuild_reindexes_nothing_and_a_change_only_that_article(c
 def test_a_missing_index_is_a_search_error(tmp_path):
     with pytest.raises(SearchError):
         WhooshBackend(tmp_path / "nothing")
+
+
+def test_when_most_articles_changed_the_index_is_written_afresh(content_tree, tmp_path):
+    from webapp.build import write_build as build_it
+
+    builds = tmp_path / "builds"
+    for key in "abcde":
+        content_tree.article(key)
+    build_it(load_content(content_tree.root, LABEL), builds)
+    for key in "abcd":
+        content_tree.article(key, title=f"Ny rubrik {key}")
+    path = build_it(load_content(content_tree.root, LABEL), builds)
+    search = open_build(path).search
+    assert search.article("sv", "a").title == "Ny rubrik a"
+    # No deleted copies left behind for searches to walk past.
+    assert search._searcher.doc_count_all() == search._searcher.doc_count() == 5

@@ -157,6 +157,12 @@ class WhooshBackend(SearchBackend):
             json.dumps([INDEX_FORMAT, names], sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()
         old = cls._reusable(previous, format_key)
+        if old is not None:
+            unchanged = sum(1 for id_, fingerprint in fingerprints.items() if old[0].get(id_) == fingerprint)
+            if unchanged < 0.8 * len(fingerprints):
+                # Rewriting most of an index in place leaves it full of deleted documents
+                # that every search walks past; a fresh index is faster to build and to search.
+                old = None
         if old is None:
             directory.mkdir(parents=True, exist_ok=True)
             created = index.create_in(str(directory), _schema())
