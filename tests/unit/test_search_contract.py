@@ -233,3 +233,18 @@ def test_when_most_articles_changed_the_index_is_written_afresh(content_tree, tm
     assert search.article("sv", "a").title == "Ny rubrik a"
     # No deleted copies left behind for searches to walk past.
     assert search._searcher.doc_count_all() == search._searcher.doc_count() == 5
+
+
+def test_a_small_filtered_list_is_in_date_order_too(content_tree, index):
+    content_tree.write("topics/vatten.yaml", "name: {sv: Vatten, en: Water}")
+    for day in range(1, 21):
+        topics = "[vatten]" if day in (3, 17, 9) else "[klimat]"
+        content_tree.article(f"dag{day:02d}", topics=topics, published=f"2024-02-{day:02d} 09:00")
+    search = index()
+    newest = search.list_articles(ArticleQuery(lang="sv", topics=("vatten",)))
+    assert keys(newest) == ["dag17", "dag09", "dag03"]
+    assert keys(search.list_articles(ArticleQuery(lang="sv", topics=("vatten",), sort="oldest"))) == [
+        "dag03",
+        "dag09",
+        "dag17",
+    ]

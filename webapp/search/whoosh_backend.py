@@ -271,6 +271,20 @@ class WhooshBackend(SearchBackend):
         published = self._searcher.reader().column_reader("published")
         return sorted(range(self._searcher.doc_count_all()), key=lambda doc: published[doc], reverse=True)
 
+    @cached_property
+    def _recency(self) -> list[int]:
+        """Each document's place in the newest-first order, by document number."""
+        places = [0] * self._searcher.doc_count_all()
+        for place, doc in enumerate(self._newest_first):
+            places[doc] = place
+        return places
+
+    def _by_date(self, selected: frozenset[int]) -> list[int]:
+        """`selected` newest first: sort a small set, walk the full order for a large one."""
+        if len(selected) * 8 < len(self._newest_first):
+            return sorted(selected, key=self._recency.__getitem__)
+        return [doc for doc in self._newest_first if doc in selected]
+
     def _values(self, field: str) -> list[str]:
         return [value.decode("utf-8") for value in self._searcher.lexicon(field)]
 
@@ -330,7 +344,7 @@ class WhooshBackend(SearchBackend):
                 for hit, a in zip(page_hits, articles, strict=True)
             }
         else:
-            order = [doc for doc in self._newest_first if doc in selected]
+            order = self._by_date(selected)
             if query.effective_sort == "oldest":
                 order.reverse()
             articles = [
