@@ -136,6 +136,16 @@ def open_build(path: Path) -> Build:
     )
 
 
+def current_build() -> Build:
+    """The build this request reads: looked up once per request, so every part of a page
+    (view, template helpers, caching headers) comes from the same build."""
+    from flask import current_app, g
+
+    if "build" not in g:
+        g.build = current_app.extensions["live_build"].get()
+    return g.build
+
+
 class LiveBuild:
     """The build `current` points to, reopened when a new build is switched in.
 

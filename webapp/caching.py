@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request
 from flask_compress import Compress
 
+from webapp.build import current_build
 from webapp.search import SearchError
 
 ONE_YEAR = 31_536_000
@@ -130,7 +131,7 @@ def _answer_revalidation():
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_RULES:
         return None
     try:
-        build_id = current_app.extensions["live_build"].get().build_id
+        build_id = current_build().build_id
     except SearchError:
         return None
     g.page_etag = _page_etag(build_id)
@@ -187,7 +188,7 @@ def init_app(app: Flask) -> None:
             values["v"] = fingerprints.get(values.get("filename", ""), app.config["RELEASE"])
         elif endpoint in ("pages.media", "pages.theme") and "v" not in values:
             try:
-                values["v"] = current_app.extensions["live_build"].get().build_id
+                values["v"] = current_build().build_id
             except SearchError:
                 pass
 

@@ -11,6 +11,8 @@ import unicodedata
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel
 
+from webapp.build import current_build
+
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 # Each language's name in that language, for the switch (read by screen readers in it).
@@ -69,7 +71,7 @@ def sort_by_name(pairs) -> list:
 
 def _site_timezone() -> str:
     # Dates are shown in the authority's time zone, whatever the reader's.
-    return current_app.extensions["live_build"].get().site.timezone
+    return current_build().site.timezone
 
 
 def _pull_language(endpoint: str | None, values: dict | None) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_babel import gettext as _
 
-from webapp.build import Build
+from webapp.build import Build, current_build
 from webapp.search import ArticleQuery, ResultPage
 
 
 def live_build() -> Build:
     """The build this request reads (raises SearchError when none exists yet)."""
-    return current_app.extensions["live_build"].get()
+    return current_build()
 
 
 def localized_names(build: Build, lang: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -7,10 +7,11 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_number, format_time
 from flask_babel import gettext as _
 
+from webapp.build import current_build
 from webapp.i18n import current_language
 from webapp.search import SearchError
 from webapp.views import localized_names
@@ -18,7 +19,7 @@ from webapp.views import localized_names
 
 def _build_or_none():
     try:
-        return current_app.extensions["live_build"].get()
+        return current_build()
     except SearchError:
         return None  # error pages still render without site data
 
