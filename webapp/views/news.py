@@ -130,13 +130,25 @@ def _article_in_other_language(slug: str):
     return render_template("news/untranslated.html", versions=list(versions.values()))
 
 
+def _index(kind: str, heading: str, items: dict, endpoint: str, id_argument: str):
+    """Every topic or partner with its number of articles in this language, by name."""
+    lang = current_language()
+    facets = live_build().search.list_articles(ArticleQuery(lang=lang)).facets
+    return render_template(
+        "news/index.html",
+        kind=kind,
+        heading=heading,
+        items=sorted(items.values(), key=lambda item: collation_key(item.name[lang])),
+        counts=getattr(facets, kind),
+        endpoint=endpoint,
+        id_argument=id_argument,
+    )
+
+
 @bp.get("/topics/")
 def topics():
     """Every topic with its number of articles in this language."""
-    build = live_build()
-    counts = build.search.list_articles(ArticleQuery(lang=current_language())).facets.topics
-    topics = sorted(build.topics.values(), key=lambda t: collation_key(t.name[current_language()]))
-    return render_template("news/topics.html", topics=topics, counts=counts)
+    return _index("topics", _("Topics"), live_build().topics, "news.topic", "topic_id")
 
 
 @bp.get("/topics/<topic_id>")
@@ -151,10 +163,7 @@ def topic(topic_id: str):
 @bp.get("/partners/")
 def partners():
     """Every partner with its number of articles in this language."""
-    build = live_build()
-    counts = build.search.list_articles(ArticleQuery(lang=current_language())).facets.partners
-    partners = sorted(build.partners.values(), key=lambda p: collation_key(p.name[current_language()]))
-    return render_template("news/partners.html", partners=partners, counts=counts)
+    return _index("partners", _("Partners"), live_build().partners, "news.partner", "partner_id")
 
 
 @bp.get("/partners/<partner_id>")
