@@ -1,10 +1,11 @@
 """The Whoosh implementation of SearchBackend. Whoosh stays inside this module (and its
 analyzers in whoosh_analysis); callers see only ArticleQuery, ResultPage and SearchError.
 
-Speed at 100,000 articles comes from two per-searcher caches instead of Whoosh's facets:
-the set of document numbers for every filter value (language, topic, partner, year), and
-all document numbers in newest-first order. Filters and facet counts are set operations;
-"newest first" walks the cached order.
+Whoosh analyses, indexes and stores; searching happens in numpy over its posting lists
+(whoosh_arrays), scored the way Whoosh's BM25F scores, because Whoosh's matchers take one
+Python call per posting. Per searcher, every filter value (language, topic, partner, year)
+is a cached mask over document numbers, and the newest-first order is a cached array:
+filters and facet counts are array operations.
 """
 
 from __future__ import annotations
@@ -18,24 +19,27 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
-from whoosh.query import And, Not, NullQuery, Or, Prefix, Term
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
+from whoosh.query import And, NullQuery, Or, Prefix, Term
 
 from webapp.content.model import Article, SearchSettings
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
 from webapp.search.whoosh_analysis import STEMMERS, exact_analyzer, stemming_analyzer
+from webapp.search.whoosh_arrays import IndexArrays
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
-SNIPPET_SOURCE = 4000  # characters of the text searched for an excerpt
+SNIPPET_WINDOW, SNIPPET_LEAD = 600, 80  # the text analysed for an excerpt, around a match
 # How much each field counts: a match in the title beats one in the text; a compound part
 # or a prefix counts a little, so whole-word matches rank first.
 WEIGHTS = {"title": 4.0, "lead": 2.0, "body": 1.0, "names": 2.0, "parts": 0.4, "prefix": 0.3}
@@ -70,6 +74,12 @@ def _schema() -> Schema:
     return Schema(**fields)
 
 
+def _codec() -> W3Codec:
+    """Whoosh's format with long, uncompressed posting blocks: whoosh_arrays reads a block
+    per Python call, so a common word's 70,000 postings take 70 calls instead of 550."""
+    return W3Codec(blocklimit=1024, compression=0)
+
+
 class _MarkFormatter(HtmlFormatter):
     """Matches as plain <mark> elements; the surrounding text is HTML-escaped by Whoosh."""
 
@@ -78,6 +88,10 @@ class _MarkFormatter(HtmlFormatter):
 
     def format_token(self, text, token, replace=False):
         return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
+
+
+_FORMATTER = _MarkFormatter()
+_FRAGMENTER = ContextFragmenter(maxchars=220, surround=70)
 
 
 def _fingerprint(article: Article) -> str:
@@ -135,7 +149,7 @@ class WhooshBackend(SearchBackend):
         except Exception as error:  # Whoosh raises many types; none may leave this module
             raise SearchError(f"cannot open the search index in {directory}: {error}") from error
         self._searcher = self._index.searcher()
-        self._value_docs: dict[tuple[str, str], frozenset[int]] = {}
+        self._arrays = IndexArrays(self._searcher)
 
     # Writing -------------------------------------------------------------------------------
 
@@ -187,9 +201,9 @@ class WhooshBackend(SearchBackend):
         if old is None and len(changed) > 2000:
             # A full build of a large corpus: one writer per core, segments kept separate
             # (merging them is single-threaded and searches are fast enough without it).
-            writer = created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128)
+            writer = created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec())
         else:
-            writer = created.writer(limitmb=256)
+            writer = created.writer(limitmb=256, codec=_codec())
         for gone in set(old_fingerprints) - set(fingerprints):
             writer.delete_by_term("id", gone)
         add = writer.add_document if old is None else writer.update_document
@@ -243,65 +257,73 @@ class WhooshBackend(SearchBackend):
         return found[0] if found else None
 
     def related(self, article: Article, limit: int = 3) -> list[Article]:
-        shared = [Term("topics", topic) for topic in article.topics]
-        shared += [Term("partners", partner, boost=2.0) for partner in article.partners]
-        if not shared:
+        """Articles sharing the most topics and partners (a partner counts double), newest first."""
+        if not article.topics and not article.partners:
             return []
-        query = And([Or(shared), Not(Term("key", article.key))])
-        return self._stored(query, limit=limit, filter=set(self._docs("lang", article.lang)))
+        shared = np.zeros(self._arrays.size, dtype=np.float64)
+        for topic in article.topics:
+            shared += self._arrays.mask("topics", topic)
+        for partner in article.partners:
+            shared += 2 * self._arrays.mask("partners", partner)
+        shared[self._arrays.postings("key", article.key)[0]] = 0  # not the article itself
+        shared[~self._arrays.mask("lang", article.lang)] = 0
+        return self._stored_docs(self._best(shared, 0, limit))
+
+    def _stored_docs(self, docs: Iterable[int]) -> list[Article]:
+        return [self._searcher.stored_fields(int(doc))["article"] for doc in docs]
 
     # Filters and facets ------------------------------------------------------------------------
 
-    def _docs(self, field: str, value: str) -> frozenset[int]:
-        """Document numbers having `value` in `field`, cached for this searcher's lifetime."""
-        cache_key = (field, value)
-        if cache_key not in self._value_docs:
-            self._value_docs[cache_key] = frozenset(self._searcher.docs_for_query(Term(field, value)))
-        return self._value_docs[cache_key]
-
-    def _union(self, field: str, values: Iterable) -> frozenset[int] | None:
+    def _union(self, field: str, values: Iterable) -> np.ndarray | None:
+        """Which documents have any of `values` in `field`; None means no filter."""
         values = list(values)
         if not values:
-            return None  # no filter on this group
-        return frozenset().union(*(self._docs(field, str(value)) for value in values))
+            return None
+        return np.logical_or.reduce([self._arrays.mask(field, str(value)) for value in values])
 
     @cached_property
-    def _newest_first(self) -> list[int]:
+    def _newest_first(self) -> np.ndarray:
         """Every document number, newest publication first."""
-        published = self._searcher.reader().column_reader("published")
-        return sorted(range(self._searcher.doc_count_all()), key=lambda doc: published[doc], reverse=True)
+        return np.argsort(-self._arrays.column("published").astype(np.float64), kind="stable")
 
     @cached_property
-    def _recency(self) -> list[int]:
+    def _recency(self) -> np.ndarray:
         """Each document's place in the newest-first order, by document number."""
-        places = [0] * self._searcher.doc_count_all()
-        for place, doc in enumerate(self._newest_first):
-            places[doc] = place
+        places = np.empty(self._arrays.size, dtype=np.int64)
+        places[self._newest_first] = np.arange(self._arrays.size)
         return places
 
-    def _by_date(self, selected: frozenset[int]) -> list[int]:
-        """`selected` newest first: sort a small set, walk the full order for a large one."""
-        if len(selected) * 8 < len(self._newest_first):
-            return sorted(selected, key=self._recency.__getitem__)
-        return [doc for doc in self._newest_first if doc in selected]
+    def _best(self, scores: np.ndarray, start: int, count: int) -> np.ndarray:
+        """Documents start..start+count by score (positive only), equal scores newest first."""
+        candidates = np.flatnonzero(scores > 0)
+        wanted = start + count
+        if wanted < len(candidates):
+            # Only what can reach the page is sorted: everything scoring at least the
+            # wanted-th best score (ties included, so "newest first" among them holds).
+            threshold = np.partition(scores[candidates], len(candidates) - wanted)[len(candidates) - wanted]
+            candidates = candidates[scores[candidates] >= threshold]
+        order = np.lexsort((self._recency[candidates], -scores[candidates]))
+        return candidates[order][start:wanted]
 
-    def _values(self, field: str) -> list[str]:
-        return [value.decode("utf-8") for value in self._searcher.lexicon(field)]
+    @cached_property
+    def _facet_values(self) -> dict[str, list[str]]:
+        return {
+            field: [value.decode("utf-8") for value in self._searcher.lexicon(field)]
+            for field in ("topics", "partners", "year")
+        }
 
-    def _facets(self, base: frozenset[int], groups: dict[str, frozenset[int] | None]) -> Facets:
+    def _facets(self, base: np.ndarray, groups: dict[str, np.ndarray | None]) -> Facets:
         """Counts per value; each group is counted with the other groups' filters applied."""
-
-        def within_others(own: str) -> frozenset[int]:
-            result = base
-            for name, selected in groups.items():
-                if name != own and selected is not None:
-                    result = result & selected
-            return result
-
         counts = {}
         for field in ("topics", "partners", "year"):
-            scope = within_others(field)
-            per_value = {value: len(scope & self._docs(field, value)) for value in self._values(field)}
+            scope = base
+            for name, selected in groups.items():
+                if name != field and selected is not None:
+                    scope = scope & selected
+            per_value = {
+                value: int(np.count_nonzero(scope & self._arrays.mask(field, value)))
+                for value in self._facet_values[field]
+            }
             counts[field] = {value: number for value, number in per_value.items() if number}
         years = {int(year): number for year, number in counts["year"].items()}
         return Facets(topics=counts["topics"], partners=counts["partners"], years=years)
@@ -312,100 +334,115 @@ class WhooshBackend(SearchBackend):
         languages = [query.lang] + (
             [lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else []
         )
-        in_language = self._union("lang", languages) or frozenset()
+        in_language = self._union("lang", languages)
         groups = {
             "topics": self._union("topics", query.topics),
             "partners": self._union("partners", query.partners),
             "year": self._union("year", query.years),
         }
-        text_query, matched_all = self._text_query(query, languages)
-        base = (
-            in_language
-            if text_query is None
-            else in_language & frozenset(self._searcher.docs_for_query(text_query))
-        )
+        scores, terms, matched_all = self._match(query, languages, in_language)
+        base = in_language if scores is None else in_language & (scores > 0)
         selected = base
         for docs in groups.values():
             if docs is not None:
                 selected = selected & docs
         start = (query.page - 1) * query.page_size
         snippets: dict[str, str] = {}
-        if text_query is not None and query.effective_sort == "relevance":
-            hits = self._searcher.search(
-                text_query, limit=start + query.page_size, filter=set(selected), terms=True
-            )
-            hits.formatter = _MarkFormatter()
-            hits.fragmenter = ContextFragmenter(maxchars=220, surround=70)
-            # Index, not list(): list() asks len(), which counts every match a second time.
-            page_hits = [hits[number] for number in range(start, hits.scored_length())]
-            articles = [hit["article"] for hit in page_hits]
-            snippets = {
-                f"{a.lang}:{a.slug}": self._snippet(hit, a)
-                for hit, a in zip(page_hits, articles, strict=True)
-            }
+        if scores is not None and query.effective_sort == "relevance":
+            articles = self._stored_docs(self._best(np.where(selected, scores, 0), start, query.page_size))
+            snippets = {f"{a.lang}:{a.slug}": self._snippet(a, terms) for a in articles}
         else:
-            order = self._by_date(selected)
+            order = self._newest_first[selected[self._newest_first]]
             if query.effective_sort == "oldest":
-                order.reverse()
-            articles = [
-                self._searcher.stored_fields(doc)["article"] for doc in order[start : start + query.page_size]
-            ]
+                order = order[::-1]
+            articles = self._stored_docs(order[start : start + query.page_size])
+        total = int(np.count_nonzero(selected))
         return ResultPage(
             articles=articles,
-            total=len(selected),
+            total=total,
             page=query.page,
             page_size=query.page_size,
             facets=self._facets(base, groups),
             snippets=snippets,
-            suggestion=self._suggestion(query.text, query.lang) if query.text and len(selected) < 3 else None,
+            suggestion=self._suggestion(query.text, query.lang) if query.text and total < 3 else None,
             matched_all_words=matched_all,
         )
 
-    def _matching(self, query) -> frozenset[int]:
-        """Documents matching one of our own queries, by set arithmetic on posting lists.
+    def _match(self, query: ArticleQuery, languages: list[str], in_language: np.ndarray):
+        """(scores by document, terms searched by field, whether every word matched).
 
-        Much cheaper than walking Whoosh's matcher tree for every match. Deleted documents
-        may appear here; callers intersect with a language set, which never has them.
+        Scores are None when there are no words (a plain list); a document matches when its
+        score is positive. If no article has every word, any word will do.
         """
-        reader = self._searcher.reader()
-        if isinstance(query, Term):
-            if (query.fieldname, query.text) not in reader:
-                return frozenset()
-            return frozenset(reader.postings(query.fieldname, query.text).all_ids())
-        if isinstance(query, Prefix):
-            return frozenset().union(
-                *(
-                    self._matching(Term(query.fieldname, word))
-                    for word in reader.expand_prefix(query.fieldname, query.text)
-                )
-            )
-        if isinstance(query, Or):
-            return frozenset().union(*(self._matching(sub) for sub in query.subqueries))
-        if isinstance(query, And):
-            parts = [self._matching(sub) for sub in query.subqueries]
-            return frozenset.intersection(*parts) if parts else frozenset()
-        return frozenset(self._searcher.docs_for_query(query))
+        every_word, any_word = self._text_query(query, languages)
+        if every_word is None:
+            return None, {}, True
+        terms: dict[str, set[str]] = {}
+        scores = self._scores(every_word, terms)
+        if any_word is not None and not np.any((scores > 0) & in_language):
+            terms = {}
+            return self._scores(any_word, terms), terms, False
+        return scores, terms, True
 
-    def _snippet(self, hit, article: Article) -> str:
-        # The opening of a long text is enough for an excerpt, and far cheaper to analyse.
-        text = article.body_text[:SNIPPET_SOURCE]
-        for field in (f"body_{article.lang}", f"exact_{article.lang}"):
-            excerpt = hit.highlights(field, text=text, top=2)
+    def _scores(self, query, terms: dict[str, set[str]]) -> np.ndarray:
+        """Every document's score for one of our own queries, as Whoosh's BM25F would score
+        it: a term scores its field's BM25F times its boost; Or adds up what matches; And
+        adds up only where every part matches. Records the terms searched in `terms`."""
+        scores = np.zeros(self._arrays.size, dtype=np.float64)
+        if isinstance(query, (Term, Prefix)):
+            words = [query.text]
+            if isinstance(query, Prefix):
+                expanded = self._searcher.reader().expand_prefix(query.fieldname, query.text)
+                words = [word.decode("utf-8") for word in expanded]
+            for word in words:
+                ids, term_scores = self._arrays.bm25(query.fieldname, word, query.boost)
+                if len(ids):
+                    scores[ids] += term_scores
+                    terms.setdefault(query.fieldname, set()).add(word)
+        elif isinstance(query, Or):
+            for sub in query.subqueries:
+                scores += self._scores(sub, terms)
+        elif isinstance(query, And):
+            everywhere = np.ones(self._arrays.size, dtype=bool)
+            for sub in query.subqueries:
+                part = self._scores(sub, terms)
+                everywhere &= part > 0
+                scores += part
+            scores *= everywhere
+        return scores
+
+    def _snippet(self, article: Article, terms: dict[str, set[str]]) -> str:
+        """Up to two passages with the matches marked, or "" when the text has none.
+
+        Analysing text is the slow part, so only the passage from just before the first
+        word that starts like a searched term (a stem is the start of its words) is.
+        """
+        fields = [f for f in (f"body_{article.lang}", f"exact_{article.lang}") if terms.get(f)]
+        starts = sorted({term for field in fields for term in terms[field]}, key=len, reverse=True)
+        first = re.search(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", article.body_text, re.IGNORECASE)
+        if not starts or not first:
+            return ""
+        start = article.body_text.rfind(" ", 0, max(0, first.start() - SNIPPET_LEAD)) + 1
+        source = article.body_text[start : start + SNIPPET_WINDOW]
+        for field in fields:
+            analyzer = self._searcher.schema[field].analyzer
+            excerpt = highlight(source, terms[field], analyzer, _FRAGMENTER, _FORMATTER, top=2)
             if "<mark" in excerpt:
                 return excerpt
         return ""
 
     def _text_query(self, query: ArticleQuery, languages: list[str]):
-        """The reader's words as a query of our own making (never Whoosh syntax), or None.
+        """The reader's words as queries of our own making (never Whoosh syntax).
 
-        Every word must match (in some field); if no article has them all, any word will do.
-        Synonyms widen a word; best bets add the pinned articles at the top.
+        Returns (every word, any word): every word must match (in some field), and the
+        second, when there are several words, is what to search if no article has them all.
+        (None, None) without words. Synonyms widen a word; best bets add pinned articles.
         """
         words = _words(query.text)[:MAX_WORDS]
         if not query.text.strip():
-            return None, True
+            return None, None
         if not words:
-            return NullQuery, True
+            return NullQuery, None
         groups = self._settings["synonyms"].get(query.lang, [])
         expanded = [self._with_synonyms(word, groups, languages, query.lang) for word in words]
         every_word = And(expanded) if len(expanded) > 1 else expanded[0]
@@ -420,9 +457,7 @@ class WhooshBackend(SearchBackend):
         pinned = self._best_bets(phrase, query.lang)
         if pinned is not None:
             every_word = Or([every_word, pinned])
-        if len(words) > 1 and not (self._matching(every_word) & self._union("lang", languages)):
-            return Or(expanded), False
-        return every_word, True
+        return every_word, (Or(expanded) if len(words) > 1 else None)
 
     def _phrase(self, words: list[str], languages: list[str], reading: str):
         clauses = [self._word(word, languages, reading) for word in words]
