@@ -63,7 +63,9 @@ def test_postings_and_scores_are_whooshs_own(searcher, word):
     assert frequencies[live].tolist() == pytest.approx([weight for _, weight in expected])
 
     ids, scores = arrays.bm25("body", word, boost=2.0)
-    whoosh_scores = {hit.docnum: hit.score for hit in searcher.search(Term("body", word, boost=2.0), limit=None)}
+    whoosh_scores = {
+        hit.docnum: hit.score for hit in searcher.search(Term("body", word, boost=2.0), limit=None)
+    }
     assert dict(zip(ids[arrays.alive[ids]].tolist(), scores[arrays.alive[ids]].tolist(), strict=True)) == (
         pytest.approx(whoosh_scores)
     )
@@ -73,7 +75,9 @@ def test_deleted_documents_are_not_alive(searcher):
     arrays = IndexArrays(searcher)
     reader = searcher.reader()
     assert arrays.alive.tolist() == [not reader.is_deleted(doc) for doc in range(searcher.doc_count_all())]
-    assert np.flatnonzero(arrays.mask("body", "w3")).tolist() == list(searcher.docs_for_query(Term("body", "w3")))
+    assert np.flatnonzero(arrays.mask("body", "w3")).tolist() == list(
+        searcher.docs_for_query(Term("body", "w3"))
+    )
 
 
 def test_lengths_and_columns_are_whooshs_own(searcher):

@@ -25,16 +25,17 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
 from whoosh.query import And, NullQuery, Or, Prefix, Term
+from whoosh.spelling import ListCorrector
 
 from webapp.content.model import Article, SearchSettings
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
-from webapp.search.whoosh_analysis import STEMMERS, exact_analyzer, stemming_analyzer
+from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer
 from webapp.search.whoosh_arrays import IndexArrays
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "6"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
@@ -68,9 +69,7 @@ def _schema() -> Schema:
     for lang in LANGUAGES:
         # Each language is analysed with its own stop words and stemmer.
         for name in ("title", "lead", "body", "parts"):
-            fields[f"{name}_{lang}"] = TEXT(analyzer=stemming_analyzer(lang), phrase=False)
-        # Unstemmed words: prefixes (hållbar -> hållbarhet) and spelling suggestions.
-        fields[f"exact_{lang}"] = TEXT(analyzer=exact_analyzer(), phrase=False, spelling=True)
+            fields[f"{name}_{lang}"] = StemmedText(lang)
     return Schema(**fields)
 
 
@@ -132,7 +131,6 @@ class _DocumentMaker:
             f"title_{lang}": article.title,
             f"lead_{lang}": article.lead,
             f"body_{lang}": article.body_text,
-            f"exact_{lang}": f"{text} {' '.join(names)}",
         }
         if lang == "sv":
             document["parts_sv"] = " ".join(compound_parts(set(_words(text)), self.vocabularies[lang]))
@@ -149,6 +147,8 @@ class WhooshBackend(SearchBackend):
         except Exception as error:  # Whoosh raises many types; none may leave this module
             raise SearchError(f"cannot open the search index in {directory}: {error}") from error
         self._searcher = self._index.searcher()
+        self._directory = directory
+        self._vocabularies: dict[str, tuple[frozenset[str], ListCorrector]] = {}
         self._arrays = IndexArrays(self._searcher)
 
     # Writing -------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class WhooshBackend(SearchBackend):
         Analysing text is the slow part, so only the passage from just before the first
         word that starts like a searched term (a stem is the start of its words) is.
         """
-        fields = [f for f in (f"body_{article.lang}", f"exact_{article.lang}") if terms.get(f)]
+        fields = [f for f in (f"body_{article.lang}",) if terms.get(f)]
         starts = sorted({term for field in fields for term in terms[field]}, key=len, reverse=True)
         first = re.search(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", article.body_text, re.IGNORECASE)
         if not starts or not first:
@@ -484,8 +484,10 @@ class WhooshBackend(SearchBackend):
                         continue
                     clauses.append(Term(f"{name}_{lang}", token.text, boost=WEIGHTS[name] * scale))
             if len(word) >= 4:
-                # Catches what stemming misses: hållbar -> hållbara, hållbarhet.
-                clauses.append(Prefix(f"exact_{lang}", word, boost=WEIGHTS["prefix"] * scale))
+                # Catches what stemming misses: hållbar -> hållbara, hållbarhet. A stem is
+                # the start of its words, so stems that start with the word will do.
+                for name in ("title", "lead", "body"):
+                    clauses.append(Prefix(f"{name}_{lang}", word, boost=WEIGHTS["prefix"] * scale))
         return Or(clauses)
 
     def _best_bets(self, phrase: str, lang: str):
@@ -498,14 +500,13 @@ class WhooshBackend(SearchBackend):
         return Or([Term("key", key, boost=1000.0) for key in keys]) if keys else None
 
     def _suggestion(self, text: str, lang: str) -> str | None:
-        """The query with unknown words replaced by the closest words in the index."""
-        field = f"exact_{lang}"
+        """The query with unknown words replaced by the closest words in the content."""
+        words, corrector = self._vocabulary(lang)
         reader = self._searcher.reader()
-        corrector = self._searcher.corrector(field)
         corrected, changed = [], False
         for word in text.split():
             bare = word.lower().strip(".,;:!?\"'()")
-            if not bare or reader.doc_frequency(field, bare) or reader.doc_frequency("names", bare):
+            if not bare or bare in words or reader.doc_frequency("names", bare):
                 corrected.append(word)
                 continue
             found = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
@@ -515,6 +516,14 @@ class WhooshBackend(SearchBackend):
             else:
                 corrected.append(word)
         return " ".join(corrected) if changed else None
+
+    def _vocabulary(self, lang: str) -> tuple[frozenset[str], ListCorrector]:
+        """Every word of the content as written, read only when a search finds little."""
+        if lang not in self._vocabularies:
+            words = json.loads((self._directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+            words = sorted(words.get(lang, []))
+            self._vocabularies[lang] = frozenset(words), ListCorrector(words)
+        return self._vocabularies[lang]
 
     def close(self) -> None:
         self._searcher.close()
