@@ -20,6 +20,23 @@ def external_link_label(translations_dir) -> callable:
     return label
 
 
+class _ProgressBar:
+    """A click progress bar that appears once its total is known."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label)
+            self.bar.__enter__()
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @click.command("build")
 @click.option("--full", is_flag=True, help="Index every article again, even unchanged ones.")
 @with_appcontext
@@ -27,11 +44,14 @@ def build_command(full: bool) -> None:
     """Validate content/ and switch the site to a fresh build of it."""
     config = current_app.config
     label = external_link_label(config["TRANSLATIONS_DIR"])
+    reading = _ProgressBar("Reading articles")
     try:
         cache = None if full else config["CACHE_DIR"]
-        content = load_content(config["CONTENT_DIR"], label, cache_dir=cache)
+        content = load_content(config["CONTENT_DIR"], label, cache_dir=cache, progress=reading.update)
     except ContentError as error:
         raise click.ClickException(f"{error}\nThe site keeps serving the last good build.") from error
+    finally:
+        reading.close()
     count = len(content.articles)
     with click.progressbar(length=count, label="Indexing articles") as bar:
         path = write_build(

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import LABEL, make_app
 from webapp.build import LiveBuild, write_build
 from webapp.content import ContentError, load_content
+from webapp.content.cache import CachedArticle, full_article
 
 
 def build(tree, builds):
@@ -83,8 +84,10 @@ def test_a_rebuild_reads_only_changed_files_and_notices_every_change(content_tre
     content_tree.article("a", body="Första versionen. [Intern länk](https://news.example.se/sv/)")
     content_tree.article("b")
     first = load_content(content_tree.root, LABEL, cache_dir=cache)
-    assert len(list(cache.glob("*.pickle"))) == 2
-    assert load_content(content_tree.root, LABEL, cache_dir=cache).articles == first.articles
+    assert len(list(cache.glob("*.pickle"))) == 2 + 1  # one per article, and the manifest
+    again = load_content(content_tree.root, LABEL, cache_dir=cache).articles
+    assert all(isinstance(article, CachedArticle) for article in again)  # nothing parsed or read
+    assert [full_article(article) for article in again] == first.articles
     assert 'class="external"' not in first.articles[0].body_html
 
     content_tree.article("b", body="Andra versionen, längre än den första.")
@@ -96,6 +99,17 @@ def test_a_rebuild_reads_only_changed_files_and_notices_every_change(content_tre
     content_tree.write("site.yaml", site)
     linked = {a.key: a for a in load_content(content_tree.root, LABEL, cache_dir=cache).articles}
     assert 'class="external"' in linked["a"].body_html
+
+
+def test_an_article_whose_cache_file_vanished_is_read_from_its_source(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a", title="Rubriken")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    for file in cache.glob("*.pickle"):
+        if file.name != "manifest.pickle":
+            file.unlink()
+    (article,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
+    assert article.title == "Rubriken"
 
 
 def test_a_broken_file_is_never_served_from_the_cache(content_tree, tmp_path):

@@ -1,8 +1,13 @@
 """A cache of parsed articles, so a rebuild reads and renders only the files that changed.
 
-An entry is valid while the file's modification time and size are unchanged and the
-context is the same: the site file, the topic, partner and image names, the link labels
-and the loader's own code. Any change there empties the cache by changing every key.
+One manifest file holds, per article file, its modification time and size and the few
+fields a build needs about an unchanged article (key, language, slug, dates of
+publication, earlier slugs, fingerprint); the whole parsed article is in a file of its
+own, read only if a build needs more (a full build). A rebuild after one change thus
+reads one file, not every article. Entries are valid while the file's modification time
+and size are unchanged and the context is the same: the site file, the topic, partner
+and image names, the link labels and the loader's own code. Any change there empties the
+cache by changing every key.
 """
 
 from __future__ import annotations
@@ -10,11 +15,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from webapp.content.model import Article
 
 CODE = [Path(__file__).with_name(name) for name in ("loader.py", "markdown.py", "model.py", "cache.py")]
+MANIFEST = "manifest.pickle"
+
+Stamp = tuple[int, int]  # modification time in ns, size in bytes
 
 
 def context_key(*parts: object) -> str:
@@ -27,40 +37,102 @@ def context_key(*parts: object) -> str:
     return digest.hexdigest()
 
 
+class CachedArticle:
+    """An unchanged article as the manifest knows it. Any other field reads the whole
+    Article from its cache file (or, if that is gone, from its source file) once."""
+
+    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
+    __slots__ = (*SUMMARY, "_file", "_path", "_reparse", "_article")
+
+    key: str
+    lang: str
+    slug: str
+    published_at: datetime
+    old_slugs: tuple[str, ...]
+    source: str
+    fingerprint: str
+
+    def __init__(self, summary: tuple, file: Path, path: str, reparse: Callable[[str], Article]):
+        for name, value in zip(self.SUMMARY, summary, strict=True):
+            setattr(self, name, value)
+        self._file, self._path, self._reparse, self._article = file, path, reparse, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and friends must not load the article
+            raise AttributeError(name)
+        return getattr(self.article(), name)
+
+    def article(self) -> Article:
+        if self._article is None:
+            try:
+                self._article = pickle.loads(self._file.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+                self._article = self._reparse(self._path)
+        return self._article
+
+
+def full_article(article: Article | CachedArticle) -> Article:
+    """The whole Article, reading it from the cache if only its summary is at hand."""
+    return article.article() if isinstance(article, CachedArticle) else article
+
+
+def summary(article: Article) -> tuple:
+    return tuple(getattr(article, name) for name in CachedArticle.SUMMARY)
+
+
 class ArticleCache:
     """Parsed articles by source file, in `directory` (None: no caching)."""
 
     def __init__(self, directory: Path | None, context: str):
         self.directory = Path(directory) if directory else None
         self.context = context
+        self._manifest: dict[str, tuple[Stamp, tuple]] = {}
+        self._dirty = False
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                saved = pickle.loads((self.directory / MANIFEST).read_bytes())
+                if saved["context"] == context:
+                    self._manifest = saved["articles"]
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
+                pass  # no usable manifest: every file is parsed again
 
-    def _entry(self, path: Path) -> tuple[Path, tuple]:
-        stat = path.stat()
-        name = hashlib.sha1(os.fspath(path).encode(), usedforsecurity=False).hexdigest()
-        return self.directory / f"{name}.pickle", (self.context, stat.st_mtime_ns, stat.st_size)
+    def _file(self, path: str) -> Path:
+        return self.directory / f"{hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()}.pickle"
 
-    def fingerprint(self, path: Path) -> str:
+    def fingerprint(self, path: str, stamp: Stamp) -> str:
         """Changes whenever the article parsed from `path` may change."""
-        stamp = (os.fspath(path), self.context, path.stat().st_mtime_ns, path.stat().st_size)
-        return hashlib.sha1(repr(stamp).encode(), usedforsecurity=False).hexdigest()
+        return hashlib.sha1(repr((path, self.context, stamp)).encode(), usedforsecurity=False).hexdigest()
 
-    def get(self, path: Path) -> Article | None:
+    def get(self, path: str, stamp: Stamp, reparse: Callable[[str], Article]) -> CachedArticle | None:
         """The article parsed from `path` before, if the file and its context are unchanged."""
-        if not self.directory:
+        entry = self._manifest.get(path) if self.directory else None
+        if entry is None or entry[0] != stamp:
             return None
-        entry, stamp = self._entry(path)
-        try:
-            cached_stamp, article = pickle.loads(entry.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
-            return None
-        return article if cached_stamp == stamp else None
+        return CachedArticle(entry[1], self._file(path), path, reparse)
 
-    def put(self, path: Path, article: Article) -> None:
+    def put(self, path: str, stamp: Stamp, article: Article) -> None:
         if not self.directory:
             return
-        entry, stamp = self._entry(path)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps((stamp, article), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, entry)
+        file = self._file(path)
+        partial = file.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, file)
+        self._manifest[path] = (stamp, summary(article))
+        self._dirty = True
+
+    def save(self, present: set[str]) -> None:
+        """Write the manifest, forgetting files that no longer exist, if anything changed."""
+        if not self.directory:
+            return
+        for gone in set(self._manifest) - present:
+            del self._manifest[gone]
+            self._file(gone).unlink(missing_ok=True)
+            self._dirty = True
+        if self._dirty:
+            manifest = self.directory / MANIFEST
+            partial = manifest.with_suffix(f".{os.getpid()}.tmp")
+            data = {"context": self.context, "articles": self._manifest}
+            partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(partial, manifest)
+            self._dirty = False

@@ -27,6 +27,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlig
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 from whoosh.spelling import ListCorrector
 
+from webapp.content.cache import full_article
 from webapp.content.model import Article, SearchSettings
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
@@ -188,7 +189,7 @@ class WhooshBackend(SearchBackend):
             created = index.open_dir(str(directory))
             old_fingerprints, vocabulary_words = old
         changed = [
-            a
+            full_article(a)
             for a in articles
             if old_fingerprints.get(f"{a.lang}:{a.slug}") != fingerprints[f"{a.lang}:{a.slug}"]
         ]
