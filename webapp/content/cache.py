@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -42,7 +43,7 @@ class CachedArticle:
     Article from its cache file (or, if that is gone, from its source file) once."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
-    __slots__ = (*SUMMARY, "_file", "_path", "_reparse", "_article")
+    __slots__ = (*SUMMARY, "_cache", "_path", "_reparse", "_article")
 
     key: str
     lang: str
@@ -52,10 +53,10 @@ class CachedArticle:
     source: str
     fingerprint: str
 
-    def __init__(self, summary: tuple, file: Path, path: str, reparse: Callable[[str], Article]):
+    def __init__(self, summary: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         for name, value in zip(self.SUMMARY, summary, strict=True):
             setattr(self, name, value)
-        self._file, self._path, self._reparse, self._article = file, path, reparse, None
+        self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
 
     def __getattr__(self, name: str):
         if name.startswith("__"):  # copy, pickle and friends must not load the article
@@ -65,7 +66,7 @@ class CachedArticle:
     def article(self) -> Article:
         if self._article is None:
             try:
-                self._article = pickle.loads(self._file.read_bytes())
+                self._article = pickle.loads(self._cache.file(self._path).read_bytes())
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
                 self._article = self._reparse(self._path)
         return self._article
@@ -97,7 +98,7 @@ class ArticleCache:
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
                 pass  # no usable manifest: every file is parsed again
 
-    def _file(self, path: str) -> Path:
+    def file(self, path: str) -> Path:
         return self.directory / f"{hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()}.pickle"
 
     def fingerprint(self, path: str, stamp: Stamp) -> str:
@@ -109,17 +110,21 @@ class ArticleCache:
         entry = self._manifest.get(path) if self.directory else None
         if entry is None or entry[0] != stamp:
             return None
-        return CachedArticle(entry[1], self._file(path), path, reparse)
+        return CachedArticle(entry[1], self, path, reparse)
 
-    def put(self, path: str, stamp: Stamp, article: Article) -> None:
-        if not self.directory:
-            return
-        file = self._file(path)
-        partial = file.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, file)
-        self._manifest[path] = (stamp, summary(article))
-        self._dirty = True
+    def store(self, path: str, stamp: Stamp, article: Article) -> Article:
+        """Keep a freshly parsed article (safe to call from worker processes); `remember`
+        it in this process too. Returns it with its fingerprint set."""
+        article = replace(article, fingerprint=self.fingerprint(path, stamp))
+        if self.directory:
+            # Written in place: a torn file fails to unpickle and its source is read again.
+            self.file(path).write_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+        return article
+
+    def remember(self, path: str, stamp: Stamp, article: Article) -> None:
+        if self.directory:
+            self._manifest[path] = (stamp, summary(article))
+            self._dirty = True
 
     def save(self, present: set[str]) -> None:
         """Write the manifest, forgetting files that no longer exist, if anything changed."""
@@ -127,7 +132,7 @@ class ArticleCache:
             return
         for gone in set(self._manifest) - present:
             del self._manifest[gone]
-            self._file(gone).unlink(missing_ok=True)
+            self.file(gone).unlink(missing_ok=True)
             self._dirty = True
         if self._dirty:
             manifest = self.directory / MANIFEST

@@ -10,7 +10,6 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +20,7 @@ import imagesize
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from webapp.content.cache import ArticleCache, CachedArticle, context_key
+from webapp.content.cache import ArticleCache, CachedArticle, Stamp, context_key
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import (
     Article,
@@ -515,16 +514,16 @@ PARALLEL_FROM = 200  # fewer files than this are parsed in this process
 
 
 def _run_work(item):
-    return _WORK(item)
+    return _WORK(*item)
 
 
 def _in_parallel(work: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
-    """work(item) for each item in order, on every core when there are many items."""
+    """work(*item) for each item in order, on every core when there are many items."""
     global _WORK
     cores = os.cpu_count() or 1
     if len(items) < PARALLEL_FROM or cores < 2:
         for item in items:
-            yield work(item)
+            yield work(*item)
             progress(1)
         return
     _WORK = work
@@ -568,9 +567,12 @@ def load_content(
     )
     context = (site, topics, partners, images)
 
-    def parse(path: str) -> tuple[Article | None, list[Problem]]:
+    def parse(path: str, stamp: Stamp | None = None) -> tuple[Article | None, list[Problem]]:
         found: list[Problem] = []
-        return _load_article(Path(path), root, found, context, render), found
+        article = _load_article(Path(path), root, found, context, render)
+        if article and not found and stamp:
+            article = cache.store(path, stamp, article)
+        return article, found
 
     def reparse(path: str) -> Article:  # its cache file vanished after the manifest was read
         article, found = parse(path)
@@ -584,15 +586,11 @@ def load_content(
     ]
     todo = [number for number, article in enumerate(articles) if article is None]
     progress(len(files) - len(todo), len(files))
-    parsed = _in_parallel(
-        parse, [files[number][0] for number in todo], lambda done: progress(done, len(files))
-    )
+    parsed = _in_parallel(parse, [files[number] for number in todo], lambda done: progress(done, len(files)))
     for number, (article, found) in zip(todo, parsed, strict=True):
         problems.extend(found)
-        path, stamp = files[number]
         if article and not found:
-            article = replace(article, fingerprint=cache.fingerprint(path, stamp))
-            cache.put(path, stamp, article)
+            cache.remember(*files[number], article)
         articles[number] = article
     articles = [article for article in articles if article]
     cache.save({path for path, _ in files})

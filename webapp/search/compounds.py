@@ -24,6 +24,7 @@ class Vocabulary:
         self.words = {word.lower() for word in words if len(word) >= MIN_PART}
         self.stem = stem
         self.stems = {stem(word) for word in self.words}
+        self.splits: dict[str, list[str]] = {}  # word -> its parts, as the corpus repeats words
 
     def __contains__(self, part: str) -> bool:
         """A tail may be inflected (-förvaltningen), so it is compared by stem too."""
@@ -61,6 +62,9 @@ def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:
 def compound_parts(words: Iterable[str], vocabulary: Vocabulary | set[str]) -> list[str]:
     """All parts of all compounds among `words`, for the index's compound field."""
     found: list[str] = []
+    splits = vocabulary.splits if isinstance(vocabulary, Vocabulary) else {}
     for word in words:
-        found.extend(split_compound(word, vocabulary))
+        if word not in splits:
+            splits[word] = split_compound(word, vocabulary)
+        found.extend(splits[word])
     return found
