@@ -11,7 +11,7 @@ for n in ${SIZES:-1000 10000 100000}; do
   /usr/bin/time -f "%e s elapsed, %M KB peak memory" .venv/bin/flask --app webapp build 2>&1 | tr '\r' '\n' | tail -2
   echo "rebuild with nothing changed:"
   /usr/bin/time -f "%e s elapsed, %M KB peak memory" .venv/bin/flask --app webapp build 2>&1 | tail -1
-  changed=$(find "$NEWS_CONTENT_DIR/articles" -name '*.sv.md' | sort | head -1)
+  changed=$(find "$NEWS_CONTENT_DIR/articles" -name '*.sv.md' | sort | sed -n 1p)  # sed reads all: no SIGPIPE
   sed -i 's/^title: \(.*\)$/title: \1 (ändrad)/' "$changed"
   echo "rebuild after one article changed:"
   /usr/bin/time -f "%e s elapsed, %M KB peak memory" .venv/bin/flask --app webapp build 2>&1 | tail -1

@@ -114,6 +114,17 @@ def test_title_matches_rank_above_text_matches(content_tree, index):
     assert keys(index().list_articles(ArticleQuery(lang="sv", text="ålgräs")))[0] == "rubrik"
 
 
+def test_equally_good_matches_come_newest_first_across_pages(content_tree, index):
+    for day in range(1, 6):
+        content_tree.article(
+            f"dag{day}", title="Samma rubrik", body="Samma text om ålgräs.", published=f"2024-01-0{day} 09:00"
+        )
+    search = index()
+    first = search.list_articles(ArticleQuery(lang="sv", text="ålgräs", page_size=2))
+    second = search.list_articles(ArticleQuery(lang="sv", text="ålgräs", page=2, page_size=2))
+    assert keys(first) + keys(second) == ["dag5", "dag4", "dag3", "dag2"] and first.total == 5
+
+
 def test_names_of_partners_and_contacts_are_searchable(content_tree, index):
     content_tree.article("partner", partners="[chalmers]", body="Text utan namnet.")
     content_tree.article("kontakt", contacts="\n  - name: Berit Ekström\n    role: Handläggare", body="Text.")

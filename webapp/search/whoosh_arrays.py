@@ -109,11 +109,11 @@ def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         block_ids, block_weights = matcher._data[0], matcher._data[1]
         count = matcher._blocklength
         sizes.append(count)
-        deltas.append(_as_array(block_ids))
+        deltas.append(_as_array(block_ids, np.int64))
         if block_weights is None or isinstance(block_weights, float):
             weights.append(np.full(count, block_weights or 1.0, dtype=np.float32))
         else:
-            weights.append(_as_array(block_weights))
+            weights.append(_as_array(block_weights, np.float32))
         if matcher._lastblock:
             break
         position = matcher._nextoffset
@@ -128,10 +128,10 @@ def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.concatenate(weights).astype(np.float32, copy=False)
 
 
-def _as_array(values) -> np.ndarray:
+def _as_array(values, dtype) -> np.ndarray:
     if isinstance(values, array):  # no copy, no conversion per item
         return np.frombuffer(values, dtype=values.typecode)
-    return np.asarray(values)
+    return np.array(values, dtype=dtype)  # a pickled tuple: one conversion, type known
 
 
 def _column_values(leaf, name: str, column) -> np.ndarray | None:

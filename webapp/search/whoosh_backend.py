@@ -41,7 +41,7 @@ SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.json"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
-SNIPPET_WINDOW, SNIPPET_LEAD = 600, 80  # the text analysed for an excerpt, around a match
+SNIPPET_WINDOW, SNIPPET_LEAD = 400, 80  # the text analysed for an excerpt, around a match
 # How much each field counts: a match in the title beats one in the text; a compound part
 # or a prefix counts a little, so whole-word matches rank first.
 WEIGHTS = {"title": 4.0, "lead": 2.0, "body": 1.0, "names": 2.0, "parts": 0.4, "prefix": 0.3}
@@ -385,11 +385,12 @@ class WhooshBackend(SearchBackend):
             return self._scores(any_word, terms), terms, False
         return scores, terms, True
 
-    def _scores(self, query, terms: dict[str, set[str]]) -> np.ndarray:
+    def _scores(self, query, terms: dict[str, set[str]], into: np.ndarray | None = None) -> np.ndarray:
         """Every document's score for one of our own queries, as Whoosh's BM25F would score
         it: a term scores its field's BM25F times its boost; Or adds up what matches; And
-        adds up only where every part matches. Records the terms searched in `terms`."""
-        scores = np.zeros(self._arrays.size, dtype=np.float64)
+        adds up only where every part matches. Adds to `into` if given (one array serves a
+        whole Or). Records the terms searched in `terms`."""
+        scores = np.zeros(self._arrays.size, dtype=np.float64) if into is None else into
         if isinstance(query, (Term, Prefix)):
             words = [query.text]
             if isinstance(query, Prefix):
@@ -402,14 +403,14 @@ class WhooshBackend(SearchBackend):
                     terms.setdefault(query.fieldname, set()).add(word)
         elif isinstance(query, Or):
             for sub in query.subqueries:
-                scores += self._scores(sub, terms)
+                self._scores(sub, terms, scores)
         elif isinstance(query, And):
-            everywhere = np.ones(self._arrays.size, dtype=bool)
-            for sub in query.subqueries:
-                part = self._scores(sub, terms)
+            parts = [self._scores(sub, terms) for sub in query.subqueries]
+            everywhere = parts[0] > 0
+            for part in parts[1:]:
                 everywhere &= part > 0
-                scores += part
-            scores *= everywhere
+                parts[0] += part
+            scores += parts[0] * everywhere
         return scores
 
     def _snippet(self, article: Article, terms: dict[str, set[str]]) -> str:
