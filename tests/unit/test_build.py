@@ -84,7 +84,7 @@ def test_a_rebuild_reads_only_changed_files_and_notices_every_change(content_tre
     content_tree.article("a", body="Första versionen. [Intern länk](https://news.example.se/sv/)")
     content_tree.article("b")
     first = load_content(content_tree.root, LABEL, cache_dir=cache)
-    assert len(list(cache.glob("*.pickle"))) == 2 + 1  # one per article, and the manifest
+    assert len(list(cache.glob("*.pickle"))) == 2 + 2  # one per article, and the manifest in two parts
     again = load_content(content_tree.root, LABEL, cache_dir=cache).articles
     assert all(isinstance(article, CachedArticle) for article in again)  # nothing parsed or read
     assert [full_article(article) for article in again] == first.articles
@@ -106,7 +106,7 @@ def test_an_article_whose_cache_file_vanished_is_read_from_its_source(content_tr
     content_tree.article("a", title="Rubriken")
     load_content(content_tree.root, LABEL, cache_dir=cache)
     for file in cache.glob("*.pickle"):
-        if file.name != "manifest.pickle":
+        if not file.name.startswith("manifest"):
             file.unlink()
     (article,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
     assert article.title == "Rubriken"
@@ -119,3 +119,20 @@ def test_a_broken_file_is_never_served_from_the_cache(content_tree, tmp_path):
     content_tree.article("a", title=None)
     with pytest.raises(ContentError, match="title: is missing"):
         load_content(content_tree.root, LABEL, cache_dir=cache)
+
+
+def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    for number in range(50):
+        content_tree.article(f"a{number}")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    main = (cache / "manifest.pickle").read_bytes()
+    content_tree.article("a3", title="Ny rubrik")
+    (content_tree.root / "articles" / "a7.sv.md").unlink()
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    assert (cache / "manifest.pickle").read_bytes() == main  # only the small file was written
+    again = {
+        article.key: article for article in load_content(content_tree.root, LABEL, cache_dir=cache).articles
+    }
+    assert all(isinstance(article, CachedArticle) for article in again.values())
+    assert again["a3"].title == "Ny rubrik" and "a7" not in again and len(again) == 49

@@ -17,13 +17,12 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 from webapp.content.model import Article
 
 CODE = [Path(__file__).with_name(name) for name in ("loader.py", "markdown.py", "model.py", "cache.py")]
-MANIFEST = "manifest.pickle"
+MANIFEST, CHANGES = "manifest.pickle", "manifest-changes.pickle"
 
 Stamp = tuple[int, int]  # modification time in ns, size in bytes
 
@@ -39,27 +38,26 @@ def context_key(*parts: object) -> str:
 
 
 class CachedArticle:
-    """An unchanged article as the manifest knows it. Any other field reads the whole
-    Article from its cache file (or, if that is gone, from its source file) once."""
+    """An unchanged article as the manifest knows it (the SUMMARY fields). Any other field
+    reads the whole Article from its cache file (or, if that is gone, its source) once."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
-    __slots__ = (*SUMMARY, "_cache", "_path", "_reparse", "_article")
-
-    key: str
-    lang: str
-    slug: str
-    published_at: datetime
-    old_slugs: tuple[str, ...]
-    source: str
-    fingerprint: str
+    _PLACES = {name: place for place, name in enumerate(SUMMARY)}
+    __slots__ = ("_summary", "_cache", "_path", "_reparse", "_article")
 
     def __init__(self, summary: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
-        for name, value in zip(self.SUMMARY, summary, strict=True):
-            setattr(self, name, value)
-        self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
+        self._summary, self._cache, self._path, self._reparse, self._article = (
+            summary,
+            cache,
+            path,
+            reparse,
+            None,
+        )
 
     def __getattr__(self, name: str):
-        if name.startswith("__"):  # copy, pickle and friends must not load the article
+        if name in self._PLACES:
+            return self._summary[self._PLACES[name]]
+        if name.startswith("_"):  # copy, pickle and our own slots must not load the article
             raise AttributeError(name)
         return getattr(self.article(), name)
 
@@ -77,26 +75,45 @@ def full_article(article: Article | CachedArticle) -> Article:
     return article.article() if isinstance(article, CachedArticle) else article
 
 
-def summary(article: Article) -> tuple:
-    return tuple(getattr(article, name) for name in CachedArticle.SUMMARY)
-
-
 class ArticleCache:
-    """Parsed articles by source file, in `directory` (None: no caching)."""
+    """Parsed articles by source file, in `directory` (None: no caching).
+
+    The manifest maps each file to (modification time, size, *summary). A rebuild that
+    changed a few files writes only those entries, to a second, small file; the main one
+    is rewritten when the changes add up to a twentieth of it.
+    """
 
     def __init__(self, directory: Path | None, context: str):
         self.directory = Path(directory) if directory else None
         self.context = context
-        self._manifest: dict[str, tuple[Stamp, tuple]] = {}
+        self._manifest: dict[str, tuple] = {}
+        self._changes: dict[str, tuple | None] = {}  # since the main file; None: removed
         self._dirty = False
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
             try:
-                saved = pickle.loads((self.directory / MANIFEST).read_bytes())
-                if saved["context"] == context:
-                    self._manifest = saved["articles"]
+                self._manifest = self._read(MANIFEST)
+                self._changes = self._read(CHANGES)
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
-                pass  # no usable manifest: every file is parsed again
+                self._manifest, self._changes = {}, {}  # nothing usable: every file is parsed again
+            for path, entry in self._changes.items():
+                if entry is None:
+                    self._manifest.pop(path, None)
+                else:
+                    self._manifest[path] = entry
+
+    def _read(self, name: str) -> dict:
+        saved = pickle.loads((self.directory / name).read_bytes())
+        if saved["context"] != self.context:
+            raise ValueError("made for other content")
+        return saved["articles"]
+
+    def _write(self, name: str, entries: dict) -> None:
+        file = self.directory / name
+        partial = file.with_suffix(f".{os.getpid()}.tmp")
+        data = {"context": self.context, "articles": entries}
+        partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, file)
 
     def file(self, path: str) -> Path:
         return self.directory / f"{hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()}.pickle"
@@ -108,9 +125,9 @@ class ArticleCache:
     def get(self, path: str, stamp: Stamp, reparse: Callable[[str], Article]) -> CachedArticle | None:
         """The article parsed from `path` before, if the file and its context are unchanged."""
         entry = self._manifest.get(path) if self.directory else None
-        if entry is None or entry[0] != stamp:
+        if entry is None or entry[0] != stamp[0] or entry[1] != stamp[1]:
             return None
-        return CachedArticle(entry[1], self, path, reparse)
+        return CachedArticle(entry[2:], self, path, reparse)
 
     def store(self, path: str, stamp: Stamp, article: Article) -> Article:
         """Keep a freshly parsed article (safe to call from worker processes); `remember`
@@ -123,21 +140,25 @@ class ArticleCache:
 
     def remember(self, path: str, stamp: Stamp, article: Article) -> None:
         if self.directory:
-            self._manifest[path] = (stamp, summary(article))
+            entry = (*stamp, *(getattr(article, name) for name in CachedArticle.SUMMARY))
+            self._manifest[path] = self._changes[path] = entry
             self._dirty = True
 
     def save(self, present: set[str]) -> None:
-        """Write the manifest, forgetting files that no longer exist, if anything changed."""
+        """Write what changed, forgetting files that no longer exist."""
         if not self.directory:
             return
         for gone in set(self._manifest) - present:
             del self._manifest[gone]
+            self._changes[gone] = None
             self.file(gone).unlink(missing_ok=True)
             self._dirty = True
-        if self._dirty:
-            manifest = self.directory / MANIFEST
-            partial = manifest.with_suffix(f".{os.getpid()}.tmp")
-            data = {"context": self.context, "articles": self._manifest}
-            partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(partial, manifest)
-            self._dirty = False
+        if not self._dirty:
+            return
+        if len(self._changes) * 20 < len(self._manifest):
+            self._write(CHANGES, self._changes)
+        else:
+            self._write(MANIFEST, self._manifest)
+            self._changes = {}
+            self._write(CHANGES, {})
+        self._dirty = False

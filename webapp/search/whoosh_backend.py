@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -38,7 +39,7 @@ LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
 INDEX_FORMAT = "6"
 SETTINGS_FILE = "search-settings.json"
-FINGERPRINTS_FILE = "fingerprints.json"
+FINGERPRINTS_FILE = "fingerprints.pickle"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
 SNIPPET_WINDOW, SNIPPET_LEAD = 400, 80  # the text analysed for an excerpt, around a match
@@ -199,25 +200,33 @@ class WhooshBackend(SearchBackend):
             )
         vocabularies = {lang: Vocabulary(words, STEMMERS[lang]) for lang, words in vocabulary_words.items()}
         make_document = _DocumentMaker(vocabularies, names)
-        if old is None and len(changed) > 2000:
-            # A full build of a large corpus: one writer per core, segments kept separate
-            # (merging them is single-threaded and searches are fast enough without it).
-            writer = created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec())
-        else:
-            writer = created.writer(limitmb=256, codec=_codec())
-        for gone in set(old_fingerprints) - set(fingerprints):
-            writer.delete_by_term("id", gone)
-        add = writer.add_document if old is None else writer.update_document
-        for article in changed:
-            add(**make_document(article))
-            progress(1)
-        writer.commit()
-        cls._write_json(directory / FINGERPRINTS_FILE, {"format": format_key, "articles": fingerprints})
+        gone = set(old_fingerprints) - set(fingerprints)
+        if changed or gone or old is None:
+            writer = cls._writer(created, fresh=old is None, many=len(changed) > 2000)
+            for ident in gone:
+                writer.delete_by_term("id", ident)
+            add = writer.add_document if old is None else writer.update_document
+            for article in changed:
+                add(**make_document(article))
+                progress(1)
+            writer.commit()
+        (directory / FINGERPRINTS_FILE).unlink(missing_ok=True)  # never write through a hard link
+        (directory / FINGERPRINTS_FILE).write_bytes(
+            pickle.dumps({"format": format_key, "articles": fingerprints})
+        )
         cls._write_json(
             directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in vocabulary_words.items()}
         )
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
         return len(changed)
+
+    @staticmethod
+    def _writer(created, fresh: bool, many: bool):
+        if fresh and many:
+            # A full build of a large corpus: one writer per core, segments kept separate
+            # (merging them is single-threaded and searches are fast enough without it).
+            return created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec())
+        return created.writer(limitmb=256, codec=_codec())
 
     @staticmethod
     def _write_json(path: Path, data) -> None:
@@ -230,9 +239,9 @@ class WhooshBackend(SearchBackend):
         if previous is None or not (previous / FINGERPRINTS_FILE).exists():
             return None
         try:
-            fingerprints = json.loads((previous / FINGERPRINTS_FILE).read_text(encoding="utf-8"))
+            fingerprints = pickle.loads((previous / FINGERPRINTS_FILE).read_bytes())
             words = json.loads((previous / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # an unreadable old index just means a full build
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # then: a full build
             return None
         if fingerprints.get("format") != format_key:
             return None
