@@ -22,16 +22,19 @@ sys.path.insert(0, str(ROOT))
 
 WORKER = r"""
 import json, re, sys, time
+from pathlib import Path
 start = time.perf_counter()
 sys.path.insert(0, ROOT)
 from webapp import create_app
-app = create_app({"BUILDS_DIR": BUILDS})
+app = create_app({"BUILDS_DIR": BUILDS_PATH})
 client = app.test_client()
 client.get("/sv/")
 started = time.perf_counter() - start
 for path in ["/sv/", "/en/?topic=vatten", "/sv/search?q=vatten", "/sv/topics/krisberedskap"] * 25:
     client.get(path)
 rss = int(re.search(r"VmRSS:\s+(\d+)", open("/proc/self/status").read()).group(1))
+with app.app_context():  # the worker really served the build under test
+    assert app.extensions["live_build"].get().path.parent.resolve() == Path(BUILDS_PATH).resolve()
 print(json.dumps({"startup_s": started, "rss_mb": rss / 1024}))
 """
 
@@ -85,7 +88,7 @@ def main() -> None:
             client.get("/sv/search", query_string={"q": rng.choice(words)})
             samples.append((time.perf_counter() - start) * 1000)
         rows["search page (HTTP, full page)"] = percentiles(samples)
-    worker = WORKER.replace("ROOT", repr(str(ROOT))).replace("BUILDS", repr(str(args.builds)))
+    worker = WORKER.replace("ROOT", repr(str(ROOT))).replace("BUILDS_PATH", repr(str(args.builds)))
     result = json.loads(
         subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, check=True).stdout
     )

@@ -37,7 +37,7 @@ from webapp.search.whoosh_arrays import IndexArrays
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "6"
+INDEX_FORMAT = "7"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 VOCABULARY_FILE = "vocabulary.json"
@@ -75,6 +75,9 @@ def _schema() -> Schema:
     return Schema(**fields)
 
 
+# Segments are written as separate files, not one compound file: whoosh-reloaded copies
+# every file it opens inside a compound file into memory (BytesIO over the mmap), which
+# made each web worker hold the whole index (1.7 GB at 100,000 articles).
 def _codec() -> W3Codec:
     """Whoosh's format with long, uncompressed posting blocks: whoosh_arrays reads a block
     per Python call, so a common word's 70,000 postings take 70 calls instead of 550."""
@@ -225,8 +228,10 @@ class WhooshBackend(SearchBackend):
         if fresh and many:
             # A full build of a large corpus: one writer per core, segments kept separate
             # (merging them is single-threaded and searches are fast enough without it).
-            return created.writer(procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec())
-        return created.writer(limitmb=256, codec=_codec())
+            return created.writer(
+                procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec(), compound=False
+            )
+        return created.writer(limitmb=256, codec=_codec(), compound=False)
 
     @staticmethod
     def _write_json(path: Path, data) -> None:
