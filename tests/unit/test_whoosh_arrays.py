@@ -17,18 +17,23 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.query import Term
 
-from webapp.search.whoosh_arrays import IndexArrays
+from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
 
 WORDS = [f"w{number}" for number in range(40)] + ["once"]
 
 
-@pytest.fixture(scope="module", params=[0, 3], ids=["plain-blocks", "zlib-blocks"])
+@pytest.fixture(
+    scope="module",
+    params=[(W3Codec, 0), (W3Codec, 3), (ArrayBlocksCodec, 0)],
+    ids=["plain-blocks", "zlib-blocks", "array-blocks"],
+)
 def searcher(request, tmp_path_factory):
     rng = random.Random(5)
     schema = Schema(id=ID(stored=True), body=TEXT, published=DATETIME(sortable=True))
     directory = tmp_path_factory.mktemp("index")
     ix = index.create_in(str(directory), schema)
-    codec = W3Codec(blocklimit=16, compression=request.param)
+    codec_class, compression = request.param
+    codec = codec_class(blocklimit=16, compression=compression)
     number = 0
     for _segment in range(3):
         writer = ix.writer(codec=codec)

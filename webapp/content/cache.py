@@ -17,6 +17,7 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from webapp.content.model import Article
@@ -42,21 +43,24 @@ class CachedArticle:
     reads the whole Article from its cache file (or, if that is gone, its source) once."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
-    _PLACES = {name: place for place, name in enumerate(SUMMARY)}
-    __slots__ = ("_summary", "_cache", "_path", "_reparse", "_article")
+    __slots__ = (*SUMMARY, "_cache", "_path", "_reparse", "_article")
+
+    key: str
+    lang: str
+    slug: str
+    published_at: datetime
+    old_slugs: tuple[str, ...]
+    source: str
+    fingerprint: str
 
     def __init__(self, summary: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
-        self._summary, self._cache, self._path, self._reparse, self._article = (
-            summary,
-            cache,
-            path,
-            reparse,
-            None,
+        # One unpacking into slots: a build reads these fields of every article many times.
+        (self.key, self.lang, self.slug, self.published_at, self.old_slugs, self.source, self.fingerprint) = (
+            summary
         )
+        self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
 
     def __getattr__(self, name: str):
-        if name in self._PLACES:
-            return self._summary[self._PLACES[name]]
         if name.startswith("_"):  # copy, pickle and our own slots must not load the article
             raise AttributeError(name)
         return getattr(self.article(), name)

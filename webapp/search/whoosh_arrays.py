@@ -13,14 +13,41 @@ import math
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3PostingsWriter, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.numlists import delta_encode
 
 # Whoosh's BM25F defaults, so scores match its own.
 B, K1 = 0.75, 1.2
 _LENGTHS = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float32)
 _NO_POSTINGS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
+
+
+class ArrayBlocksCodec(W3Codec):
+    """Whoosh's format, but posting blocks hold ids and weights as typed arrays, not
+    tuples: a block is then read without converting it number by number. Whoosh's own
+    readers take either."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _ArrayPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
+
+
+class _ArrayPostingsWriter(W3PostingsWriter):
+    def _mini_ids(self):
+        if self._byteids:
+            return super()._mini_ids()
+        return array("I", delta_encode(self._ids))
+
+    def _mini_weights(self):
+        weights = super()._mini_weights()
+        return array("f", weights) if isinstance(weights, tuple) else weights
 
 
 class IndexArrays:

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
 from whoosh.query import And, NullQuery, Or, Prefix, Term
@@ -33,11 +32,11 @@ from webapp.content.model import Article, SearchSettings
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
 from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer
-from webapp.search.whoosh_arrays import IndexArrays
+from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 VOCABULARY_FILE = "vocabulary.json"
@@ -78,10 +77,10 @@ def _schema() -> Schema:
 # Segments are written as separate files, not one compound file: whoosh-reloaded copies
 # every file it opens inside a compound file into memory (BytesIO over the mmap), which
 # made each web worker hold the whole index (1.7 GB at 100,000 articles).
-def _codec() -> W3Codec:
+def _codec() -> ArrayBlocksCodec:
     """Whoosh's format with long, uncompressed posting blocks: whoosh_arrays reads a block
     per Python call, so a common word's 70,000 postings take 70 calls instead of 550."""
-    return W3Codec(blocklimit=1024, compression=0)
+    return ArrayBlocksCodec(blocklimit=1024, compression=0)
 
 
 class _MarkFormatter(HtmlFormatter):
@@ -201,7 +200,12 @@ class WhooshBackend(SearchBackend):
             vocabulary_words[article.lang].update(
                 _words(f"{article.title} {article.lead} {article.body_text}")
             )
-        vocabularies = {lang: Vocabulary(words, STEMMERS[lang]) for lang, words in vocabulary_words.items()}
+        changed_languages = {article.lang for article in changed}  # compounds need the vocabulary
+        vocabularies = {
+            lang: Vocabulary(words, STEMMERS[lang])
+            for lang, words in vocabulary_words.items()
+            if lang in changed_languages
+        }
         make_document = _DocumentMaker(vocabularies, names)
         gone = set(old_fingerprints) - set(fingerprints)
         if changed or gone or old is None:
