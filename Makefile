@@ -56,11 +56,12 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 # Figures, not assertions: see docs/performance.md. bench-scale writes corpora of 1,000,
-# 10,000 and 100,000 articles and measures builds and latency on each (slow: about an hour).
+# 10,000 and 100,000 articles and measures builds and latency on each (slow: about 20 minutes).
 bench: install var/build.stamp
 	bash bench/run.sh
 	bash bench/throughput.sh
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/lighthouse_performance.py
 
 bench-scale: install
 	bash bench/scale.sh

@@ -45,7 +45,19 @@ METRICS = {
 }
 
 
-def measure(url: str, report: Path) -> dict:
+def measure(url: str, report: Path, attempts: int = 3) -> dict:
+    """One Lighthouse run; tried again when Lighthouse fails to record the trace
+    (it sometimes reports NO_NAVSTART with headless Chromium)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _run_lighthouse(url, report)
+        except subprocess.CalledProcessError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_lighthouse(url: str, report: Path) -> dict:
     subprocess.run(
         [
             str(LIGHTHOUSE),

@@ -9,6 +9,7 @@ touching the index.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -70,6 +71,7 @@ def _static_fingerprints(app: Flask) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=8)  # parsed once per build, not once per request
 def _built_at(build_id: str) -> datetime:
     return datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC, microsecond=0)
 
