@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -128,6 +129,79 @@ class RenderedPages:
                 self.size -= len(old)
 
 
+class FrontMemo:
+    """Finished page responses, answered before Flask builds a request context.
+
+    The WSGI-level twin of RenderedPages: a 200 page that Flask marked as memoizable is
+    kept as sent (status, headers, body, compressed or not), keyed by everything such a
+    response depends on: the live build, host and scheme, path and query, the htmx header
+    and Accept-Encoding. Responses that vary on anything else (Accept-Language) are never
+    kept, and conditional requests always go to Flask, which answers 304s. A new build
+    empties it. Bounded, per worker, and losing it costs one render per page.
+    """
+
+    def __init__(self, wsgi_app, builds_dir: Path, max_bytes: int = 16 * 1024 * 1024):
+        self.wsgi_app = wsgi_app
+        self.current = Path(builds_dir) / "current"
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.build = None
+        self.pages: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or any(
+            name in environ for name in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_COOKIE")
+        ):
+            return self.wsgi_app(environ, start_response)
+        try:
+            build = os.readlink(self.current)
+        except OSError:
+            return self.wsgi_app(environ, start_response)
+        key = tuple(environ.get(name, "") for name in MEMO_KEY)
+        with self.lock:
+            if build != self.build:
+                self.pages.clear()
+                self.size, self.build = 0, build
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+        if page is not None:
+            status, headers, body = page
+            start_response(status, list(headers))
+            return [body]
+        sent = {}
+
+        def remember(status, headers, exc_info=None):
+            sent.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, remember)
+        if not environ.get(MEMOIZABLE) or not sent.get("status", "").startswith("200"):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        vary = ",".join(value for name, value in sent["headers"] if name.lower() == "vary").lower()
+        if "accept-language" not in vary and len(body) <= self.max_bytes // 16:
+            with self.lock:
+                if build == self.build and key not in self.pages:
+                    self.pages[key] = (sent["status"], list(sent["headers"]), body)
+                    self.size += len(body)
+                    while self.size > self.max_bytes:
+                        _, (_, _, old) = self.pages.popitem(last=False)
+                        self.size -= len(old)
+        return [body]
+
+
+# What a kept page may depend on (see FrontMemo), and how Flask marks a page keepable.
+MEMO_KEY = ("HTTP_HOST", "wsgi.url_scheme", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
+            "HTTP_HX_REQUEST", "HTTP_ACCEPT_ENCODING")  # fmt: skip
+MEMOIZABLE = "news.memoizable"
+
+
 def _answer_revalidation():
     """Answer a matching If-None-Match with 304, or a page rendered before, without rendering."""
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_RULES:
@@ -147,6 +221,7 @@ def _answer_revalidation():
         return response
     rendered = current_app.extensions["rendered_pages"].get(g.page_etag)
     if rendered is not None:
+        request.environ[MEMOIZABLE] = True
         body, mimetype = rendered
         response = Response(body, mimetype=mimetype)
         if request.endpoint in LISTS:
@@ -167,10 +242,12 @@ def _set_caching_headers(response: Response) -> Response:
             # Weak: the gzip, brotli and plain bodies are the same page.
             response.set_etag(g.page_etag, weak=True)
             response.last_modified = g.built_at
-            if not response.direct_passthrough and response.content_encoding is None:
-                current_app.extensions["rendered_pages"].put(
-                    g.page_etag, response.get_data(), response.mimetype
-                )
+            if not response.direct_passthrough:
+                request.environ[MEMOIZABLE] = True  # a function of FrontMemo's key
+                if response.content_encoding is None:
+                    current_app.extensions["rendered_pages"].put(
+                        g.page_etag, response.get_data(), response.mimetype
+                    )
     elif response.status_code in (301, 302, 308):
         response.headers.setdefault("Cache-Control", REDIRECTS)
     elif response.status_code >= 400:
@@ -194,6 +271,7 @@ def init_app(app: Flask) -> None:
             except SearchError:
                 pass
 
+    app.wsgi_app = FrontMemo(app.wsgi_app, app.config["BUILDS_DIR"])
     app.before_request(_answer_revalidation)
     app.after_request(_set_caching_headers)
     app.config.setdefault(

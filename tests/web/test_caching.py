@@ -101,3 +101,26 @@ def test_a_rendered_page_is_sent_again_without_rendering_until_the_build_changes
     content_tree.article("a", title="Ändrad rubrik")
     write_build(content_tree.load(), builds)
     assert "Ändrad rubrik" in client.get("/sv/news/a").get_data(as_text=True)
+
+
+def test_a_page_sent_before_is_answered_in_front_of_flask_exactly_as_sent(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("a")
+    write_build(content_tree.load(), builds)
+    app = make_app(builds)
+    client = app.test_client()
+    variants = [{}, {"HX-Request": "true"}, {"Accept-Encoding": "gzip"}]
+    first = {i: client.get("/sv/?topic=klimat", headers=h) for i, h in enumerate(variants)}
+    rendered = app.extensions["rendered_pages"]
+    rendered.pages.clear()  # from now on only the front memo can answer without rendering
+    for i, headers in enumerate(variants):
+        again = client.get("/sv/?topic=klimat", headers=headers)
+        assert again.data == first[i].data and sorted(again.headers) == sorted(first[i].headers)
+    assert rendered.pages == {}  # Flask rendered nothing
+    assert first[0].data != first[1].data and first[2].headers["Content-Encoding"] == "gzip"
+    # A conditional request still gets its 304, and a new build is seen at once.
+    etag = first[0].headers["ETag"]
+    assert client.get("/sv/?topic=klimat", headers={"If-None-Match": etag}).status_code == 304
+    content_tree.article("a", title="Ändrad rubrik")
+    write_build(content_tree.load(), builds)
+    assert "Ändrad rubrik" in client.get("/sv/?topic=klimat").get_data(as_text=True)
