@@ -146,3 +146,19 @@ def test_an_image_gets_its_size_so_the_page_does_not_jump(content_tree):
     content_tree.article("nyhet", image="{src: bild.svg, alt: En karta över länet}")
     image = content_tree.load().articles[0].image
     assert (image.width, image.height, image.alt) == (320, 180, "En karta över länet")
+
+
+def test_many_files_are_parsed_on_every_core_with_the_same_result_and_problems(content_tree, monkeypatch):
+    from webapp.content import loader
+
+    for number in range(12):
+        content_tree.article(f"a{number}", title=f"Rubrik {number}")
+    alone = content_tree.load().articles
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 2)  # the fork pool, as for a large archive
+    assert content_tree.load().articles == alone
+    content_tree.article("a5", published="inte ett datum")
+    content_tree.article("a9", title=None)
+    with pytest.raises(ContentError) as raised:
+        content_tree.load()
+    found = [(problem.path.rsplit("/", 1)[-1], problem.field) for problem in raised.value.problems]
+    assert found == [("a5.sv.md", "published"), ("a9.sv.md", "title")]
