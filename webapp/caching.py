@@ -98,56 +98,59 @@ def _matches(etag: str) -> bool:
 
 
 class RenderedPages:
-    """The last few hundred rendered pages of this worker, keyed by their ETag.
+    """The last few hundred finished pages of this worker: (body, *details) by key, at most
+    `max_bytes` of bodies, least recently used first out.
 
-    A page is a pure function of what its ETag encodes, so a page rendered once can be sent
-    again until the build or the release changes (then every key changes). It is a bounded
-    cache, not state: losing it costs one render per page.
+    Keyed by ETag in Flask (a page is a pure function of what its ETag encodes) and by the
+    request in FrontMemo. A page can be sent again until the build or the release changes
+    (then every key changes). It is a bounded cache, not state: losing it costs one render.
     """
 
     def __init__(self, max_bytes: int = 16 * 1024 * 1024):
         self.max_bytes = max_bytes
         self.size = 0
-        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[object, tuple] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, etag: str) -> tuple[bytes, str] | None:
+    def get(self, key) -> tuple | None:
         with self.lock:
-            page = self.pages.get(etag)
+            page = self.pages.get(key)
             if page is not None:
-                self.pages.move_to_end(etag)
+                self.pages.move_to_end(key)
             return page
 
-    def put(self, etag: str, body: bytes, mimetype: str) -> None:
+    def put(self, key, body: bytes, *details) -> None:
         with self.lock:
-            if etag in self.pages or len(body) > self.max_bytes // 16:
+            if key in self.pages or len(body) > self.max_bytes // 16:
                 return
-            self.pages[etag] = (body, mimetype)
+            self.pages[key] = (body, *details)
             self.size += len(body)
             while self.size > self.max_bytes:
-                _, (old, _) = self.pages.popitem(last=False)
+                _, (old, *_) = self.pages.popitem(last=False)
                 self.size -= len(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
 
 
 class FrontMemo:
     """Finished page responses, answered before Flask builds a request context.
 
-    The WSGI-level twin of RenderedPages: a 200 page that Flask marked as memoizable is
+    The WSGI-level use of RenderedPages: a 200 page that Flask marked as memoizable is
     kept as sent (status, headers, body, compressed or not), keyed by everything such a
     response depends on: the live build, host and scheme, path and query, the htmx header
     and Accept-Encoding. Responses that vary on anything else (Accept-Language) are never
     kept, and conditional requests always go to Flask, which answers 304s. A new build
-    empties it. Bounded, per worker, and losing it costs one render per page.
+    empties it.
     """
 
-    def __init__(self, wsgi_app, builds_dir: Path, max_bytes: int = 16 * 1024 * 1024):
+    def __init__(self, wsgi_app, builds_dir: Path):
         self.wsgi_app = wsgi_app
         self.current = Path(builds_dir) / "current"
-        self.max_bytes = max_bytes
-        self.size = 0
         self.build = None
-        self.pages: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
+        self.pages = RenderedPages()
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET" or any(
@@ -158,16 +161,13 @@ class FrontMemo:
             build = os.readlink(self.current)
         except OSError:
             return self.wsgi_app(environ, start_response)
+        if build != self.build:
+            self.pages.clear()
+            self.build = build
         key = tuple(environ.get(name, "") for name in MEMO_KEY)
-        with self.lock:
-            if build != self.build:
-                self.pages.clear()
-                self.size, self.build = 0, build
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
+        page = self.pages.get(key)
         if page is not None:
-            status, headers, body = page
+            body, status, headers = page
             start_response(status, list(headers))
             return [body]
         sent = {}
@@ -185,14 +185,8 @@ class FrontMemo:
             if hasattr(result, "close"):
                 result.close()
         vary = ",".join(value for name, value in sent["headers"] if name.lower() == "vary").lower()
-        if "accept-language" not in vary and len(body) <= self.max_bytes // 16:
-            with self.lock:
-                if build == self.build and key not in self.pages:
-                    self.pages[key] = (sent["status"], list(sent["headers"]), body)
-                    self.size += len(body)
-                    while self.size > self.max_bytes:
-                        _, (_, _, old) = self.pages.popitem(last=False)
-                        self.size -= len(old)
+        if "accept-language" not in vary and build == self.build:
+            self.pages.put(key, body, sent["status"], list(sent["headers"]))
         return [body]
 
 
@@ -221,7 +215,6 @@ def _answer_revalidation():
         return response
     rendered = current_app.extensions["rendered_pages"].get(g.page_etag)
     if rendered is not None:
-        request.environ[MEMOIZABLE] = True
         body, mimetype = rendered
         response = Response(body, mimetype=mimetype)
         if request.endpoint in LISTS:

@@ -48,14 +48,24 @@ def test_fragment_and_page_have_different_validators(client):
     assert stale.status_code == 200
 
 
-def test_a_new_build_changes_every_validator(content_tree, tmp_path):
+@pytest.fixture
+def one_article(content_tree, tmp_path):
+    """An app on a build of one article "a", and publish(**fields) to change and rebuild it."""
     builds = tmp_path / "builds"
-    content_tree.article("a")
-    write_build(content_tree.load(), builds)
-    client = make_app(builds).test_client()
+
+    def publish(**fields):
+        content_tree.article("a", **fields)
+        write_build(content_tree.load(), builds)
+
+    publish()
+    return make_app(builds), publish
+
+
+def test_a_new_build_changes_every_validator(one_article):
+    app, publish = one_article
+    client = app.test_client()
     before = client.get("/sv/news/a").headers["ETag"]
-    content_tree.article("a", title="Ny rubrik")
-    write_build(content_tree.load(), builds)
+    publish(title="Ny rubrik")
     response = client.get("/sv/news/a", headers={"If-None-Match": before})
     assert response.status_code == 200 and "Ny rubrik" in response.get_data(as_text=True)
 
@@ -86,11 +96,8 @@ def test_text_is_compressed_when_the_reader_accepts_it(client):
     assert "Accept-Encoding" in compressed.headers["Vary"]
 
 
-def test_a_rendered_page_is_sent_again_without_rendering_until_the_build_changes(content_tree, tmp_path):
-    builds = tmp_path / "builds"
-    content_tree.article("a")
-    write_build(content_tree.load(), builds)
-    app = make_app(builds)
+def test_a_rendered_page_is_sent_again_without_rendering_until_the_build_changes(one_article):
+    app, publish = one_article
     client = app.test_client()
     first = client.get("/sv/news/a")
     rendered = app.extensions["rendered_pages"]
@@ -98,16 +105,12 @@ def test_a_rendered_page_is_sent_again_without_rendering_until_the_build_changes
     again = client.get("/sv/news/a")
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
-    content_tree.article("a", title="Ändrad rubrik")
-    write_build(content_tree.load(), builds)
+    publish(title="Ändrad rubrik")
     assert "Ändrad rubrik" in client.get("/sv/news/a").get_data(as_text=True)
 
 
-def test_a_page_sent_before_is_answered_in_front_of_flask_exactly_as_sent(content_tree, tmp_path):
-    builds = tmp_path / "builds"
-    content_tree.article("a")
-    write_build(content_tree.load(), builds)
-    app = make_app(builds)
+def test_a_page_sent_before_is_answered_in_front_of_flask_exactly_as_sent(one_article):
+    app, publish = one_article
     client = app.test_client()
     variants = [{}, {"HX-Request": "true"}, {"Accept-Encoding": "gzip"}]
     first = {i: client.get("/sv/?topic=klimat", headers=h) for i, h in enumerate(variants)}
@@ -121,6 +124,5 @@ def test_a_page_sent_before_is_answered_in_front_of_flask_exactly_as_sent(conten
     # A conditional request still gets its 304, and a new build is seen at once.
     etag = first[0].headers["ETag"]
     assert client.get("/sv/?topic=klimat", headers={"If-None-Match": etag}).status_code == 304
-    content_tree.article("a", title="Ändrad rubrik")
-    write_build(content_tree.load(), builds)
+    publish(title="Ändrad rubrik")
     assert "Ändrad rubrik" in client.get("/sv/?topic=klimat").get_data(as_text=True)

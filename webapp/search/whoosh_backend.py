@@ -217,10 +217,8 @@ class WhooshBackend(SearchBackend):
                 add(**make_document(article))
                 progress(1)
             writer.commit()
-        (directory / FINGERPRINTS_FILE).unlink(missing_ok=True)  # never write through a hard link
-        (directory / FINGERPRINTS_FILE).write_bytes(
-            pickle.dumps({"format": format_key, "articles": fingerprints})
-        )
+        saved = pickle.dumps({"format": format_key, "articles": fingerprints})
+        cls._write(directory / FINGERPRINTS_FILE, saved)
         cls._write_json(
             directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in vocabulary_words.items()}
         )
@@ -237,10 +235,14 @@ class WhooshBackend(SearchBackend):
             )
         return created.writer(limitmb=256, codec=_codec(), compound=False)
 
+    @classmethod
+    def _write_json(cls, path: Path, data) -> None:
+        cls._write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
     @staticmethod
-    def _write_json(path: Path, data) -> None:
+    def _write(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)  # never write through a hard link into the old build
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        path.write_bytes(data)
 
     @staticmethod
     def _reusable(previous: Path | None, format_key: str):
