@@ -15,5 +15,7 @@ for n in ${SIZES:-1000 10000 100000}; do
   sed -i 's/^title: \(.*\)$/title: \1 (ändrad)/' "$changed"
   echo "rebuild after one article changed:"
   /usr/bin/time -f "%e s elapsed, %M KB peak memory" .venv/bin/flask --app webapp build 2>&1 | tail -1
+  echo "saved article to live, with 'flask build --watch' running:"
+  .venv/bin/python bench/watch_latency.py
   .venv/bin/python bench/scale.py --builds "$NEWS_BUILDS_DIR"
 done

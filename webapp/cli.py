@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import click
+import watchfiles
 from babel.support import Translations
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from webapp.build import write_build
-from webapp.content import ContentError, load_content
+from webapp.content import Content, ContentError, ContentLoader
 
 
 def external_link_label(translations_dir) -> callable:
@@ -39,25 +43,54 @@ class _ProgressBar:
 
 @click.command("build")
 @click.option("--full", is_flag=True, help="Index every article again, even unchanged ones.")
+@click.option("--watch", is_flag=True, help="Then keep running, and build again as soon as content changes.")
 @with_appcontext
-def build_command(full: bool) -> None:
+def build_command(full: bool, watch: bool) -> None:
     """Validate content/ and switch the site to a fresh build of it."""
     config = current_app.config
-    label = external_link_label(config["TRANSLATIONS_DIR"])
+    loader = ContentLoader(
+        config["CONTENT_DIR"],
+        external_link_label(config["TRANSLATIONS_DIR"]),
+        cache_dir=None if full else config["CACHE_DIR"],
+    )
     reading = _ProgressBar("Reading articles")
     try:
-        cache = None if full else config["CACHE_DIR"]
-        content = load_content(config["CONTENT_DIR"], label, cache_dir=cache, progress=reading.update)
+        content = loader.load(progress=reading.update)
     except ContentError as error:
-        raise click.ClickException(f"{error}\nThe site keeps serving the last good build.") from error
-    finally:
-        reading.close()
-    count = len(content.articles)
-    with click.progressbar(length=count, label="Indexing articles") as bar:
-        path = write_build(
-            content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], progress=bar.update, full=full
-        )
-    click.echo(f"Built {count} article versions into {path}; it is now live.")
+        if not watch:
+            raise click.ClickException(f"{error}\n{KEEPS_SERVING}") from error
+        click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
+    else:
+        count = len(content.articles)
+        with click.progressbar(length=count, label="Indexing articles") as bar:
+            path = _write(content, progress=bar.update, full=full)
+        click.echo(f"Built {count} article versions into {path}; it is now live.")
+    if watch:
+        _follow(loader)
+
+
+KEEPS_SERVING = "The site keeps serving the last good build."
+
+
+def _write(content: Content, **options) -> Path:
+    config = current_app.config
+    return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
+
+
+def _follow(loader: ContentLoader) -> None:
+    """Build again after every change to content/, reading only the files that changed."""
+    click.echo(f"Watching {loader.root} for changes; press Ctrl+C to stop.")
+    # step: a change is built once no other change follows within 50 ms (an editor's save
+    # is often several writes and a rename).
+    for changes in watchfiles.watch(loader.root, step=50, raise_interrupt=False):
+        started = time.perf_counter()
+        try:
+            content = loader.apply(path for _, path in changes)
+        except ContentError as error:
+            click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
+            continue
+        path = _write(content)
+        click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,17 @@
 No Flask here: the build and the tests use it directly.
 """
 
-from webapp.content.loader import load_content
+from webapp.content.loader import ContentLoader, load_content
 from webapp.content.model import Article, Content, ContentError, Page, Partner, Site, Topic
 
-__all__ = ["Article", "Content", "ContentError", "Page", "Partner", "Site", "Topic", "load_content"]
+__all__ = [
+    "Article",
+    "Content",
+    "ContentError",
+    "ContentLoader",
+    "Page",
+    "Partner",
+    "Site",
+    "Topic",
+    "load_content",
+]

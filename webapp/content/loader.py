@@ -9,7 +9,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -474,24 +475,27 @@ def _load_search_settings(root: Path, problems: list[Problem], keys: set[str]) -
     return SearchSettings(synonyms=synonyms, best_bets=tuple(bets))
 
 
-def _check_unique(articles: list[Article], problems: list[Problem]) -> None:
-    seen_keys: dict[tuple[str, str], str] = {}
-    seen_slugs: dict[tuple[str, str], str] = {}
-    for article in articles:
-        for old in article.old_slugs:
-            ident = (article.lang, old)
-            if ident in seen_slugs:
-                problems.append(
-                    Problem(article.source, "old_slugs", f"'{old}' is also used by {seen_slugs[ident]}")
-                )
-            seen_slugs[ident] = article.source
-        for seen, ident, what in (
-            (seen_keys, (article.lang, article.key), "key"),
-            (seen_slugs, (article.lang, article.slug), "slug"),
-        ):
-            if ident in seen:
-                problems.append(Problem(article.source, what, f"'{ident[1]}' is also used by {seen[ident]}"))
-            seen[ident] = article.source
+def _claims(article: Article | CachedArticle) -> Iterator[tuple[tuple[str, str, str], str]]:
+    """What an article version must have to itself: (kind, language, value), with the field
+    that claims it. Earlier slugs share the slugs' namespace, as both lead to the article."""
+    for old in article.old_slugs:
+        yield ("slug", article.lang, old), "old_slugs"
+    yield ("key", article.lang, article.key), "key"
+    yield ("slug", article.lang, article.slug), "slug"
+
+
+def _claim(owners: dict[tuple[str, str, str], str], article, problems: list[Problem]) -> None:
+    """Record what `article` claims in `owners` (claim -> source), naming any clash."""
+    for claim, field in _claims(article):
+        owner = owners.setdefault(claim, article.source)
+        if owner != article.source:
+            problems.append(Problem(article.source, field, f"'{claim[2]}' is also used by {owner}"))
+
+
+def _release(owners: dict[tuple[str, str, str], str], article) -> None:
+    for claim, _ in _claims(article):
+        if owners.get(claim) == article.source:
+            del owners[claim]
 
 
 def _article_files(folder: Path) -> list[tuple[str, tuple[int, int]]]:
@@ -548,63 +552,150 @@ def load_content(
     `cache_dir`, articles whose files are unchanged since the last load are not parsed
     again (nor read: see CachedArticle). `progress(n, total)` is told of every n files read.
     """
-    root = Path(root).resolve()
-    problems: list[Problem] = []
-    if not root.is_dir():
-        raise ContentError([Problem(str(root), "", "the content folder does not exist")])
-    site = _load_site(root, problems)
-    topics = _load_topics(root, problems)
-    partners = _load_partners(root, problems)
-    images = {
-        str(path.relative_to(root / "images")): str(path)
-        for path in sorted((root / "images").rglob("*"))
-        if path.is_file()
-    }
-    render = _Renderer(site, external_label)
-    labels = [external_label(lang) for lang in LANGUAGES]
-    cache = ArticleCache(
-        cache_dir, context_key(site, sorted(topics), sorted(partners), sorted(images), labels)
-    )
-    context = (site, topics, partners, images)
+    return ContentLoader(root, external_label, cache_dir).load(progress)
 
-    def parse(path: str, stamp: Stamp | None = None) -> tuple[Article | None, list[Problem]]:
-        found: list[Problem] = []
-        article = _load_article(Path(path), root, found, context, render)
-        if article and not found and stamp:
-            article = cache.store(path, stamp, article)
-        return article, found
 
-    def reparse(path: str) -> Article:  # its cache file vanished after the manifest was read
-        article, found = parse(path)
-        if found or article is None:
-            raise ContentError(found)
-        return article
+class ContentLoader:
+    """Loads content/ (`load`), and then follows changes to it (`apply`): when only article
+    files changed, only those are read again, so a build can follow edits as they are saved
+    without looking at the other 100,000 files."""
 
-    files = _article_files(root / "articles")
-    articles: list[Article | CachedArticle | None] = [
-        cache.get(path, stamp, reparse) for path, stamp in files
-    ]
-    todo = [number for number, article in enumerate(articles) if article is None]
-    progress(len(files) - len(todo), len(files))
-    parsed = _in_parallel(parse, [files[number] for number in todo], lambda done: progress(done, len(files)))
-    for number, (article, found) in zip(todo, parsed, strict=True):
-        problems.extend(found)
-        if article and not found:
-            cache.remember(*files[number], article)
-        articles[number] = article
-    articles = [article for article in articles if article]
-    cache.save({path for path, _ in files})
-    _check_unique(articles, problems)
-    pages = _load_pages(root, problems, site, render)
-    search = _load_search_settings(root, problems, {article.key for article in articles})
-    if problems:
-        raise ContentError(problems)
-    return Content(
-        site=site,
-        topics=topics,
-        partners=partners,
-        articles=articles,
-        pages=pages,
-        images=images,
-        search=search,
-    )
+    def __init__(
+        self,
+        root: Path,
+        external_label: Callable[[str], str] = lambda lang: "",
+        cache_dir: Path | None = None,
+    ):
+        self.root = Path(root).resolve()
+        self.external_label = external_label
+        self.cache_dir = cache_dir
+        self._articles_dir = os.path.join(self.root, "articles")
+        self._last: Content | None = None  # the last good content, and what made it:
+        self._by_file: dict[str, Article | CachedArticle] = {}  # its articles by file path
+        self._owners: dict[tuple[str, str, str], str] = {}  # every key and slug -> its source
+        self._pending: set[str] = set()  # article files of updates that failed
+
+    def load(self, progress: Callable[[int, int], None] = lambda done, total: None) -> Content:
+        """Read all of content/ (unchanged articles from the cache). Raises ContentError."""
+        root = self.root
+        problems: list[Problem] = []
+        if not root.is_dir():
+            raise ContentError([Problem(str(root), "", "the content folder does not exist")])
+        self._last = None
+        site = _load_site(root, problems)
+        topics = _load_topics(root, problems)
+        partners = _load_partners(root, problems)
+        images = {
+            str(path.relative_to(root / "images")): str(path)
+            for path in sorted((root / "images").rglob("*"))
+            if path.is_file()
+        }
+        render = _Renderer(site, self.external_label)
+        labels = [self.external_label(lang) for lang in LANGUAGES]
+        cache = ArticleCache(
+            self.cache_dir, context_key(site, sorted(topics), sorted(partners), sorted(images), labels)
+        )
+        context = (site, topics, partners, images)
+
+        def parse(path: str, stamp: Stamp | None = None) -> tuple[Article | None, list[Problem]]:
+            found: list[Problem] = []
+            article = _load_article(Path(path), root, found, context, render)
+            if article and not found and stamp:
+                article = cache.store(path, stamp, article)
+            return article, found
+
+        def reparse(path: str) -> Article:  # its cache file vanished after the manifest was read
+            article, found = parse(path)
+            if found or article is None:
+                raise ContentError(found)
+            return article
+
+        self._parse, self._cache = parse, cache
+        files = _article_files(root / "articles")
+        articles: list[Article | CachedArticle | None] = [
+            cache.get(path, stamp, reparse) for path, stamp in files
+        ]
+        todo = [number for number, article in enumerate(articles) if article is None]
+        progress(len(files) - len(todo), len(files))
+        parsed = _in_parallel(
+            parse, [files[number] for number in todo], lambda done: progress(done, len(files))
+        )
+        for number, (article, found) in zip(todo, parsed, strict=True):
+            problems.extend(found)
+            if article and not found:
+                cache.remember(*files[number], article)
+            articles[number] = article
+        by_file = {path: article for (path, _), article in zip(files, articles, strict=True) if article}
+        cache.save(set(by_file))
+        owners: dict[tuple[str, str, str], str] = {}
+        for article in by_file.values():
+            _claim(owners, article, problems)
+        pages = _load_pages(root, problems, site, render)
+        search = _load_search_settings(root, problems, {article.key for article in by_file.values()})
+        if problems:
+            raise ContentError(problems)
+        content = Content(
+            site=site,
+            topics=topics,
+            partners=partners,
+            articles=list(by_file.values()),
+            pages=pages,
+            images=images,
+            search=search,
+        )
+        self._last, self._by_file, self._owners, self._pending = content, by_file, owners, set()
+        return content
+
+    def apply(self, changed: Iterable[str]) -> Content:
+        """The content after the files at the paths `changed` changed, appeared or vanished.
+
+        If they are all article files, only they are read; anything else (site, topics,
+        partners, pages, images, search settings, a whole folder of articles) means a `load`.
+        Raises ContentError; the loader then keeps the last good content, and reads the
+        files of the failed update again with the next one.
+        """
+        paths = {os.path.abspath(path) for path in changed}
+        if self._last is None or any(self._needs_load(path) for path in paths):
+            return self.load()
+        paths = {path for path in paths if path.endswith(".md")} | self._pending
+        self._pending = paths
+        by_file, owners, problems = dict(self._by_file), dict(self._owners), []
+        for path in paths:
+            if path in by_file:
+                _release(owners, by_file[path])
+        appeared = False
+        for path in sorted(paths):
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                by_file.pop(path, None)
+                continue
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            article, found = self._parse(path, stamp)
+            problems.extend(found)
+            if article and not found:
+                self._cache.remember(path, stamp, article)
+                _claim(owners, article, problems)
+                appeared = appeared or path not in by_file
+                by_file[path] = article
+            else:
+                by_file.pop(path, None)
+        if appeared:  # in file order, as `load` gives them
+            by_file = dict(sorted(by_file.items()))
+        self._cache.save(set(by_file))
+        search = _load_search_settings(self.root, problems, {article.key for article in by_file.values()})
+        if problems:
+            raise ContentError(problems)
+        content = replace(self._last, articles=list(by_file.values()), search=search)
+        self._last, self._by_file, self._owners, self._pending = content, by_file, owners, set()
+        return content
+
+    def _needs_load(self, path: str) -> bool:
+        """Whether a change at `path` may change more than the article file at `path`."""
+        if not path.startswith(self._articles_dir + os.sep):
+            return True
+        if path.endswith(".md"):
+            return False
+        # A folder of articles came or went; other files there (an editor's) do not count.
+        folder = path + os.sep
+        return os.path.isdir(path) or any(known.startswith(folder) for known in self._by_file)

@@ -21,10 +21,19 @@ class Vocabulary:
     """The words of a corpus, and their stems, to tell whether a part is a real word."""
 
     def __init__(self, words: Iterable[str], stem: Callable[[str], str]):
-        self.words = {word.lower() for word in words if len(word) >= MIN_PART}
         self.stem = stem
-        self.stems = {stem(word) for word in self.words}
+        self.words: set[str] = set()
+        self.stems: set[str] = set()
         self.splits: dict[str, list[str]] = {}  # word -> its parts, as the corpus repeats words
+        self.add(words)
+
+    def add(self, words: Iterable[str]) -> None:
+        """Learn more words (a new article's); they may split words differently."""
+        new = {word.lower() for word in words if len(word) >= MIN_PART} - self.words
+        self.words |= new
+        self.stems.update(map(self.stem, new))
+        if new:
+            self.splits.clear()
 
     def __contains__(self, part: str) -> bool:
         """A tail may be inflected (-förvaltningen), so it is compared by stem too."""

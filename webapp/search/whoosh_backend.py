@@ -141,6 +141,62 @@ class _DocumentMaker:
         return document
 
 
+class _IndexState:
+    """What writing an index on top of an earlier one needs to know of it: each document's
+    fingerprint, and the words of the corpus (for suggestions and compound splitting)."""
+
+    # A process that writes build after build (`flask build --watch`) hands each index's
+    # state on to the next write instead of reading it back: builds are never modified.
+    _handed_on: tuple[tuple, _IndexState] | None = None
+
+    def __init__(self, format_key: str, fingerprints: dict[str, str], words: dict[str, set[str]]):
+        self.format_key, self.fingerprints, self.words = format_key, fingerprints, words
+        self._vocabularies: dict[str, Vocabulary] = {}
+
+    @classmethod
+    def of(cls, directory: Path | None, format_key: str) -> _IndexState | None:
+        """The state of the index in `directory`, if it was made the same way; else None."""
+        if directory is None:
+            return None
+        handed_on, cls._handed_on = cls._handed_on, None
+        if handed_on and handed_on[0] == cls._identity(directory):
+            state = handed_on[1]
+        else:
+            try:
+                saved = pickle.loads((directory / FINGERPRINTS_FILE).read_bytes())
+                words = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # then: a full build
+                return None
+            words = {lang: set(words.get(lang, [])) for lang in LANGUAGES}
+            state = cls(saved.get("format"), saved["articles"], words)
+        return state if state.format_key == format_key else None
+
+    @classmethod
+    def hand_on(cls, directory: Path, state: _IndexState) -> None:
+        cls._handed_on = (cls._identity(directory), state)
+
+    @staticmethod
+    def _identity(directory: Path) -> tuple | None:
+        """Which index this is, even after its build folder is renamed into place."""
+        try:
+            found = os.stat(directory / FINGERPRINTS_FILE)
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+
+    def add_words(self, lang: str, words: Iterable[str]) -> None:
+        new = set(words) - self.words[lang]
+        self.words[lang] |= new
+        if new and lang in self._vocabularies:
+            self._vocabularies[lang].add(new)
+
+    def vocabulary(self, lang: str) -> Vocabulary:
+        """The words of `lang`, for compound splitting."""
+        if lang not in self._vocabularies:
+            self._vocabularies[lang] = Vocabulary(self.words[lang], STEMMERS[lang])
+        return self._vocabularies[lang]
+
+
 class WhooshBackend(SearchBackend):
     """Answers queries from a Whoosh index directory written by `write`."""
 
@@ -169,45 +225,36 @@ class WhooshBackend(SearchBackend):
     ) -> int:
         articles = list(articles)
         names = names or {}
-        fingerprints = {f"{a.lang}:{a.slug}": _fingerprint(a) for a in articles}
+        ids = [f"{article.lang}:{article.slug}" for article in articles]
+        fingerprints = dict(zip(ids, map(_fingerprint, articles), strict=True))
         # Names are indexed with every article, so a renamed partner means a full build.
         format_key = hashlib.sha1(
             json.dumps([INDEX_FORMAT, names], sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()
-        old = cls._reusable(previous, format_key)
+        old = _IndexState.of(previous, format_key)
+        changed_ids = set(fingerprints)
         if old is not None:
-            unchanged = sum(1 for id_, fingerprint in fingerprints.items() if old[0].get(id_) == fingerprint)
-            if unchanged < 0.8 * len(fingerprints):
+            changed_ids = {ident for ident, _ in fingerprints.items() - old.fingerprints.items()}
+            if len(changed_ids) > 0.2 * len(fingerprints):
                 # Rewriting most of an index in place leaves it full of deleted documents
                 # that every search walks past; a fresh index is faster to build and to search.
-                old = None
+                old, changed_ids = None, set(fingerprints)
         if old is None:
             directory.mkdir(parents=True, exist_ok=True)
             created = index.create_in(str(directory), _schema())
-            vocabulary_words = {lang: set() for lang in LANGUAGES}
-            old_fingerprints: dict[str, str] = {}
+            state = _IndexState(format_key, {}, {lang: set() for lang in LANGUAGES})
         else:
             # Segment files are never modified once written, so hard links are a safe copy.
             shutil.copytree(previous, directory, copy_function=os.link)
             created = index.open_dir(str(directory))
-            old_fingerprints, vocabulary_words = old
-        changed = [
-            full_article(a)
-            for a in articles
-            if old_fingerprints.get(f"{a.lang}:{a.slug}") != fingerprints[f"{a.lang}:{a.slug}"]
-        ]
+            state = old
+        changed = [full_article(a) for ident, a in zip(ids, articles, strict=True) if ident in changed_ids]
         for article in changed:
-            vocabulary_words[article.lang].update(
-                _words(f"{article.title} {article.lead} {article.body_text}")
-            )
-        changed_languages = {article.lang for article in changed}  # compounds need the vocabulary
-        vocabularies = {
-            lang: Vocabulary(words, STEMMERS[lang])
-            for lang, words in vocabulary_words.items()
-            if lang in changed_languages
-        }
-        make_document = _DocumentMaker(vocabularies, names)
-        gone = set(old_fingerprints) - set(fingerprints)
+            state.add_words(article.lang, _words(f"{article.title} {article.lead} {article.body_text}"))
+        make_document = _DocumentMaker(
+            {lang: state.vocabulary(lang) for lang in {article.lang for article in changed}}, names
+        )
+        gone = state.fingerprints.keys() - fingerprints.keys()
         if changed or gone or old is None:
             writer = cls._writer(created, fresh=old is None, many=len(changed) > 2000)
             for ident in gone:
@@ -217,12 +264,12 @@ class WhooshBackend(SearchBackend):
                 add(**make_document(article))
                 progress(1)
             writer.commit()
+        state.fingerprints = fingerprints
         saved = pickle.dumps({"format": format_key, "articles": fingerprints})
         cls._write(directory / FINGERPRINTS_FILE, saved)
-        cls._write_json(
-            directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in vocabulary_words.items()}
-        )
+        cls._write_json(directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in state.words.items()})
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
+        _IndexState.hand_on(directory, state)
         return len(changed)
 
     @staticmethod
@@ -243,20 +290,6 @@ class WhooshBackend(SearchBackend):
     def _write(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)  # never write through a hard link into the old build
         path.write_bytes(data)
-
-    @staticmethod
-    def _reusable(previous: Path | None, format_key: str):
-        """(fingerprints, vocabulary) of a previous index made the same way, else None."""
-        if previous is None or not (previous / FINGERPRINTS_FILE).exists():
-            return None
-        try:
-            fingerprints = pickle.loads((previous / FINGERPRINTS_FILE).read_bytes())
-            words = json.loads((previous / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # then: a full build
-            return None
-        if fingerprints.get("format") != format_key:
-            return None
-        return fingerprints["articles"], {lang: set(words.get(lang, [])) for lang in LANGUAGES}
 
     # Looking up ------------------------------------------------------------------------------
 

@@ -1,0 +1,139 @@
+"""Following edits: `flask build --watch` reads only the files that changed, and what it
+builds is what a full build of the same files would give."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import LABEL
+from webapp.build import LiveBuild
+from webapp.config import PROJECT_ROOT
+from webapp.content import ContentError, ContentLoader, load_content
+
+
+def summary(content):
+    return [(a.source, a.lang, a.slug, a.title) for a in content.articles]
+
+
+def test_an_edit_reads_only_the_changed_files_and_gives_what_a_full_load_gives(content_tree):
+    paths = {key: content_tree.article(key) for key in ("a", "b", "c")}
+    content_tree.article("a", lang="en")
+    loader = ContentLoader(content_tree.root, LABEL)
+    first = loader.load()
+
+    content_tree.article("b", title="Ny rubrik")
+    added = content_tree.article("aa")  # sorts between a and b
+    paths["c"].unlink()
+    after = loader.apply([paths["b"], added, paths["c"]])
+
+    assert summary(after) == summary(load_content(content_tree.root, LABEL))
+    assert ("content/articles/b.sv.md", "sv", "b", "Ny rubrik") in summary(after)
+    unchanged = {a.source: a for a in first.articles if a.key == "a"}
+    assert all(a is unchanged[a.source] for a in after.articles if a.key == "a")  # not read again
+
+
+def test_an_editors_own_files_among_the_articles_are_ignored(content_tree):
+    content_tree.article("a")
+    loader = ContentLoader(content_tree.root, LABEL)
+    first = loader.load()
+    scratch = content_tree.write("articles/4913", "")  # what vim writes to test a folder
+    assert loader.apply([scratch]).articles[0] is first.articles[0]
+
+
+def test_a_change_outside_the_articles_loads_everything_again(content_tree):
+    content_tree.article("a", body="[Startsidan](https://news.example.se/sv/)")
+    loader = ContentLoader(content_tree.root, LABEL)
+    assert 'class="external"' not in loader.load().articles[0].body_html
+    site = (content_tree.root / "site.yaml").read_text().replace("news.example.se", "nyheter.example.org")
+    changed = content_tree.write("site.yaml", site)
+    assert 'class="external"' in loader.apply([changed]).articles[0].body_html
+
+
+def test_a_clash_is_named_and_fixing_it_in_the_other_file_publishes_both(content_tree):
+    a = content_tree.article("a")
+    content_tree.article("b")
+    loader = ContentLoader(content_tree.root, LABEL)
+    loader.load()
+
+    b = content_tree.article("b", slug="a")
+    with pytest.raises(ContentError, match="b.sv.md: slug: 'a' is also used by content/articles/a.sv.md"):
+        loader.apply([b])
+    content_tree.article("a", slug="ny-a")
+    fixed = loader.apply([a])  # b's edit is read again with it: it failed before
+    assert {(x.key, x.slug) for x in fixed.articles} == {("a", "ny-a"), ("b", "a")}
+
+
+def test_a_broken_edit_keeps_the_last_good_content_and_names_the_problem(content_tree):
+    content_tree.article("a")
+    loader = ContentLoader(content_tree.root, LABEL)
+    loader.load()
+    broken = content_tree.article("a", published="i morgon")
+    with pytest.raises(ContentError, match="a.sv.md: published"):
+        loader.apply([broken])
+    content_tree.article("a", title="Lagad")
+    assert [a.title for a in loader.apply([broken]).articles] == ["Lagad"]
+
+
+def _lines(process) -> queue.Queue:
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue, text: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return line
+    raise AssertionError(f"the watcher never said {text!r}; it said:\n{''.join(seen)}")
+
+
+def test_the_watcher_serves_a_saved_edit_and_refuses_a_broken_one(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("a", title="Första")
+    environment = {
+        **os.environ,
+        "NEWS_CONTENT_DIR": str(content_tree.root),
+        "NEWS_BUILDS_DIR": str(builds),
+        "NEWS_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "webapp", "build", "--watch"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = _lines(watcher)
+        _wait_for(lines, "Watching")
+        live = LiveBuild(builds)
+        assert live.get().search.article("sv", "a").title == "Första"
+
+        content_tree.article("a", title="Andra")
+        _wait_for(lines, "it is now live")
+        assert live.get().search.article("sv", "a").title == "Andra"
+
+        serving = os.readlink(builds / "current")
+        content_tree.article("a", title=None)
+        _wait_for(lines, "a.sv.md: title: is missing")
+        _wait_for(lines, "keeps serving the last good build")
+        assert os.readlink(builds / "current") == serving
+        assert live.get().search.article("sv", "a").title == "Andra"
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
