@@ -13,7 +13,9 @@ CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGE
 
 .PHONY: run test build install lint translations clean bench bench-scale
 
+# The watcher publishes every saved content file while the server runs (see README).
 run: install var/build.stamp
+	$(BIN)/flask --app webapp build --watch & watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --limit-request-line 16384 --access-logfile - 'webapp:create_app()'
 
 test: install

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from webapp.build import write_build
 from webapp.content import Content, ContentError, ContentLoader
+from webapp.search import SearchError
 
 
 def external_link_label(translations_dir) -> callable:
@@ -86,11 +87,13 @@ def _follow(loader: ContentLoader) -> None:
         started = time.perf_counter()
         try:
             content = loader.apply(path for _, path in changes)
+            path = _write(content)
         except ContentError as error:
             click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
-            continue
-        path = _write(content)
-        click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
+        except (OSError, SearchError) as error:  # a full disk, say: the next save tries again
+            click.echo(f"The build could not be written: {error}\n{KEEPS_SERVING}", err=True)
+        else:
+            click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
 
 
 def init_app(app: Flask) -> None:

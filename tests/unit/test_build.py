@@ -7,9 +7,11 @@ import os
 import pytest
 
 from tests.conftest import LABEL, make_app
-from webapp.build import LiveBuild, write_build
+from webapp.build import LiveBuild, open_build, write_build
 from webapp.content import ContentError, load_content
 from webapp.content.cache import CachedArticle, full_article
+from webapp.search import ArticleQuery
+from webapp.search.whoosh_backend import _IndexState
 
 
 def build(tree, builds):
@@ -136,3 +138,28 @@ def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(conte
     }
     assert all(isinstance(article, CachedArticle) for article in again.values())
     assert again["a3"].title == "Ny rubrik" and "a7" not in again and len(again) == 49
+
+
+@pytest.mark.parametrize("handed_on", [True, False], ids=["in the same process", "in a new process"])
+def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(
+    content_tree, tmp_path, monkeypatch, handed_on
+):
+    builds = tmp_path / "builds"
+    for key in "abcdefghij":
+        content_tree.article(key, body="Om vatten.")
+    build(content_tree, builds)
+    if not handed_on:  # what `flask build --watch` keeps in memory is read back from the build
+        monkeypatch.setattr(_IndexState, "_handed_on", None)
+    content_tree.article("b", body="Om kraftverket.")  # sorts among the words, not after them
+    indexed = []
+    path = write_build(load_content(content_tree.root, LABEL), builds, progress=indexed.append)
+    assert indexed == [1]
+    search = open_build(path).search
+    assert search.list_articles(ArticleQuery(lang="sv", text="kraftverkt")).suggestion == "kraftverket"
+    found = search.list_articles(ArticleQuery(lang="sv", text="kraftverket"))
+    assert [article.key for article in found.articles] == ["b"]
+    assert search.list_articles(ArticleQuery(lang="sv", text="vatten")).total == 9
+    # Builds are the same for the same content (several machines may each build it).
+    afresh = write_build(load_content(content_tree.root, LABEL), builds, full=True)
+    vocabulary = "index/vocabulary.json"
+    assert (path / vocabulary).read_bytes() == (afresh / vocabulary).read_bytes()

@@ -10,6 +10,7 @@ filters and facet counts are array operations.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -149,8 +150,12 @@ class _IndexState:
     # state on to the next write instead of reading it back: builds are never modified.
     _handed_on: tuple[tuple, _IndexState] | None = None
 
-    def __init__(self, format_key: str, fingerprints: dict[str, str], words: dict[str, set[str]]):
-        self.format_key, self.fingerprints, self.words = format_key, fingerprints, words
+    def __init__(self, format_key: str, fingerprints: dict[str, str], words: dict[str, list[str]]):
+        """`words`: each language's words in sorted order."""
+        self.format_key, self.fingerprints = format_key, fingerprints
+        self.words = {lang: set(words.get(lang, ())) for lang in LANGUAGES}
+        self._sorted = {lang: list(words.get(lang, ())) for lang in LANGUAGES}
+        self._unsorted: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # added since
         self._vocabularies: dict[str, Vocabulary] = {}
 
     @classmethod
@@ -167,7 +172,6 @@ class _IndexState:
                 words = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
             except (OSError, ValueError, pickle.UnpicklingError, EOFError):  # then: a full build
                 return None
-            words = {lang: set(words.get(lang, [])) for lang in LANGUAGES}
             state = cls(saved.get("format"), saved["articles"], words)
         return state if state.format_key == format_key else None
 
@@ -187,8 +191,20 @@ class _IndexState:
     def add_words(self, lang: str, words: Iterable[str]) -> None:
         new = set(words) - self.words[lang]
         self.words[lang] |= new
+        self._unsorted[lang] |= new
         if new and lang in self._vocabularies:
             self._vocabularies[lang].add(new)
+
+    def sorted_words(self) -> dict[str, list[str]]:
+        """Each language's words in order; a few new ones are put in place, not sorted again."""
+        for lang, new in self._unsorted.items():
+            if len(new) > 1000:
+                self._sorted[lang] = sorted(self.words[lang])
+            else:
+                for word in new:
+                    bisect.insort(self._sorted[lang], word)
+            new.clear()
+        return self._sorted
 
     def vocabulary(self, lang: str) -> Vocabulary:
         """The words of `lang`, for compound splitting."""
@@ -232,9 +248,11 @@ class WhooshBackend(SearchBackend):
             json.dumps([INDEX_FORMAT, names], sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()
         old = _IndexState.of(previous, format_key)
-        changed_ids = set(fingerprints)
-        if old is not None:
-            changed_ids = {ident for ident, _ in fingerprints.items() - old.fingerprints.items()}
+        if old is None:
+            changed_ids = set(fingerprints)
+        else:
+            before = old.fingerprints
+            changed_ids = {ident for ident, print_ in fingerprints.items() if before.get(ident) != print_}
             if len(changed_ids) > 0.2 * len(fingerprints):
                 # Rewriting most of an index in place leaves it full of deleted documents
                 # that every search walks past; a fresh index is faster to build and to search.
@@ -242,7 +260,7 @@ class WhooshBackend(SearchBackend):
         if old is None:
             directory.mkdir(parents=True, exist_ok=True)
             created = index.create_in(str(directory), _schema())
-            state = _IndexState(format_key, {}, {lang: set() for lang in LANGUAGES})
+            state = _IndexState(format_key, {}, {})
         else:
             # Segment files are never modified once written, so hard links are a safe copy.
             shutil.copytree(previous, directory, copy_function=os.link)
@@ -254,7 +272,9 @@ class WhooshBackend(SearchBackend):
         make_document = _DocumentMaker(
             {lang: state.vocabulary(lang) for lang in {article.lang for article in changed}}, names
         )
-        gone = state.fingerprints.keys() - fingerprints.keys()
+        # Documents gone from the old index: only looked for where the counts say there are some.
+        kept = len(fingerprints) - sum(1 for ident in changed_ids if ident not in state.fingerprints)
+        gone = state.fingerprints.keys() - fingerprints.keys() if len(state.fingerprints) > kept else set()
         if changed or gone or old is None:
             writer = cls._writer(created, fresh=old is None, many=len(changed) > 2000)
             for ident in gone:
@@ -267,7 +287,7 @@ class WhooshBackend(SearchBackend):
         state.fingerprints = fingerprints
         saved = pickle.dumps({"format": format_key, "articles": fingerprints})
         cls._write(directory / FINGERPRINTS_FILE, saved)
-        cls._write_json(directory / VOCABULARY_FILE, {lang: sorted(w) for lang, w in state.words.items()})
+        cls._write_json(directory / VOCABULARY_FILE, state.sorted_words())
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
         _IndexState.hand_on(directory, state)
         return len(changed)
