@@ -23,9 +23,7 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     _lenfield,
 )
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
-from whoosh.util.numlists import delta_encode
 
 # Whoosh's BM25F defaults, so scores match its own.
 B, K1 = 0.75, 1.2
@@ -111,11 +109,32 @@ class _ArrayPostingsWriter(W3PostingsWriter):
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
-        return array("I", delta_encode(self._ids))
+        ids = np.frombuffer(self._ids, dtype=np.uint32)
+        return _CompactArray("I", np.diff(ids, prepend=np.uint32(0)).tobytes())  # delta-encoded
 
     def _mini_weights(self):
-        weights = super()._mini_weights()
-        return array("f", weights) if isinstance(weights, tuple) else weights
+        weights = super()._mini_weights()  # None (all 1), one number (all the same) or a tuple
+        return _CompactArray("f", weights) if isinstance(weights, tuple) else weights
+
+
+class _CompactArray(array):
+    """An array that pickles as its bytes even at the old pickle protocol Whoosh writes
+    blocks with, which would pickle it as a list of numbers (one object each to unpickle,
+    a third of a search's time). It unpickles as a plain array."""
+
+    __slots__ = ()
+
+    def __new__(cls, typecode: str, data: bytes | tuple):
+        made = super().__new__(cls, typecode)
+        if isinstance(data, bytes):
+            made.frombytes(data)
+        else:
+            made.extend(data)
+        return made
+
+    def __reduce_ex__(self, protocol):
+        rebuild, (_, typecode, machine_format, data), *rest = super().__reduce_ex__(3)
+        return (rebuild, (array, typecode, machine_format, data), *rest)
 
 
 class IndexArrays:
@@ -139,9 +158,9 @@ class IndexArrays:
         for leaf, base in self._leaves:
             if (field, text) not in leaf:
                 continue
-            matcher = leaf.postings(field, text)
-            if isinstance(matcher, FilterMatcher):  # the segment's deletions; `alive` has them
-                matcher = matcher.child
+            # The segment's own posting list, deleted documents included (`alive` has them):
+            # Whoosh's wrapper that skips them decodes a block number by number to start.
+            matcher = leaf._terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
             if isinstance(matcher, W3LeafMatcher):
                 block_ids, block_weights = _read_blocks(matcher)
             else:  # a term stored inline with its posting: one or two documents
