@@ -80,10 +80,18 @@ def _write(content: Content, **options) -> Path:
 
 def _follow(loader: ContentLoader) -> None:
     """Build again after every change to content/, reading only the files that changed."""
-    click.echo(f"Watching {loader.root} for changes; press Ctrl+C to stop.")
     # step: a change is built once no other change follows within 50 ms (an editor's save
-    # is often several writes and a rename).
-    for changes in watchfiles.watch(loader.root, step=50, raise_interrupt=False):
+    # is often several writes and a rename). The watcher starts with the first iteration;
+    # an empty set of changes every half second is how we learn that it has started.
+    watching = False
+    for changes in watchfiles.watch(
+        loader.root, step=50, rust_timeout=500, yield_on_timeout=True, raise_interrupt=False
+    ):
+        if not watching:
+            click.echo(f"Watching {loader.root} for changes; press Ctrl+C to stop.")
+            watching = True
+        if not changes:
+            continue
         started = time.perf_counter()
         try:
             content = loader.apply(path for _, path in changes)
