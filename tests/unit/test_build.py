@@ -163,3 +163,20 @@ def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(
     afresh = write_build(load_content(content_tree.root, LABEL), builds, full=True)
     vocabulary = "index/vocabulary.json"
     assert (path / vocabulary).read_bytes() == (afresh / vocabulary).read_bytes()
+
+
+@pytest.mark.parametrize("handed_on", [True, False], ids=["in the same process", "in a new process"])
+def test_an_edits_compounds_are_split_against_the_whole_corpus(
+    content_tree, tmp_path, monkeypatch, handed_on
+):
+    builds = tmp_path / "builds"
+    for key in "abcdefghij":
+        content_tree.article(key, body="Om vatten.")
+    content_tree.article("verk", body="Ett kraftverk.")
+    build(content_tree, builds)
+    if not handed_on:
+        monkeypatch.setattr(_IndexState, "_handed_on", None)
+    content_tree.article("b", body="Om havskraftverken.")  # an inflected tail: known by its stem
+    search = open_build(build(content_tree, builds)).search
+    found = search.list_articles(ArticleQuery(lang="sv", text="kraftverken"))
+    assert {article.key for article in found.articles} == {"b", "verk"}

@@ -20,12 +20,16 @@ LINKING = ("s", "e", "a", "u", "o")  # fogemorfem: samverkan-s-arenan, kvinno-fr
 class Vocabulary:
     """The words of a corpus, and their stems, to tell whether a part is a real word."""
 
-    def __init__(self, words: Iterable[str], stem: Callable[[str], str]):
+    def __init__(self, words: Iterable[str], stem: Callable[[str], str], stems: set[str] | None = None):
+        """`stems`, if given, are those of `words` (kept from an earlier build)."""
         self.stem = stem
         self.words: set[str] = set()
         self.stems: set[str] = set()
         self.splits: dict[str, list[str]] = {}  # word -> its parts, as the corpus repeats words
-        self.add(words)
+        if stems is None:
+            self.add(words)
+        else:
+            self.words, self.stems = {word.lower() for word in words if len(word) >= MIN_PART}, stems
 
     def add(self, words: Iterable[str]) -> None:
         """Learn more words (a new article's); they may split words differently."""
