@@ -53,7 +53,9 @@ def main() -> None:
             source = path.read_text(encoding="utf-8")
             title = f"Ändrad {time.time_ns()}"
             started = time.perf_counter()
-            path.write_text(re.sub(r"^title: .*$", f"title: {title}", source, count=1, flags=re.M))
+            # A long title goes on over indented lines: all of them are replaced.
+            new = re.sub(r"^title: .*(?:\n[ \t]+.*)*", f"title: {title}", source, count=1, flags=re.M)
+            path.write_text(new)
             while os.readlink(builds / "current") == live:
                 time.sleep(0.002)
             seconds.append(time.perf_counter() - started)
