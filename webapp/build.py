@@ -34,10 +34,12 @@ def write_build(
     progress: Callable[[int], None] = lambda step: None,
     backend: type[SearchBackend] | None = None,
     full: bool = False,
+    tidy: bool = True,
 ) -> Path:
     """Write `content` as a new build, make it live, prune old builds; return its path.
 
     Articles unchanged since the live build are reused from its index unless `full`.
+    `tidy=False` puts off merging parts of the index to a later build (see SearchBackend).
     """
     builds_dir.mkdir(parents=True, exist_ok=True)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -54,6 +56,7 @@ def write_build(
         progress,
         previous=(live / "index") if live.exists() and not full else None,
         names=names,
+        tidy=tidy,
     )
     meta = {
         "build_id": build_id,

@@ -83,25 +83,27 @@ def _follow(loader: ContentLoader) -> None:
     # step: a change is built once no other change follows within 50 ms (an editor's save
     # is often several writes and a rename). The watcher starts with the first iteration;
     # an empty set of changes every half second is how we learn that it has started.
-    watching = False
+    watching, content, untidy = False, None, False
     for changes in watchfiles.watch(
         loader.root, step=50, rust_timeout=500, yield_on_timeout=True, raise_interrupt=False
     ):
         if not watching:
             click.echo(f"Watching {loader.root} for changes; press Ctrl+C to stop.")
             watching = True
-        if not changes:
-            continue
         started = time.perf_counter()
         try:
-            content = loader.apply(path for _, path in changes)
-            path = _write(content)
+            if changes:
+                content = loader.apply(path for _, path in changes)
+                path = _write(content, tidy=False)  # live first; the index is tidied when idle
+                untidy = True
+                click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
+            elif untidy and content is not None:  # half a second without a save
+                path = _write(content)
+                untidy = False
         except ContentError as error:
             click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
         except (OSError, SearchError) as error:  # a full disk, say: the next save tries again
             click.echo(f"The build could not be written: {error}\n{KEEPS_SERVING}", err=True)
-        else:
-            click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
 
 
 def init_app(app: Flask) -> None:

@@ -180,3 +180,25 @@ def test_an_edits_compounds_are_split_against_the_whole_corpus(
     search = open_build(build(content_tree, builds)).search
     found = search.list_articles(ArticleQuery(lang="sv", text="kraftverken"))
     assert {article.key for article in found.articles} == {"b", "verk"}
+
+
+def test_a_change_goes_live_first_and_the_index_is_tidied_by_the_next_build(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    for number in range(30):
+        content_tree.article(f"a{number}")
+    build(content_tree, builds)
+    for number in range(6):  # what `flask build --watch` does on each save
+        content_tree.article(f"a{number}", title=f"Ny rubrik {number}")
+        untidy = write_build(load_content(content_tree.root, LABEL), builds, tidy=False)
+    tidied = write_build(load_content(content_tree.root, LABEL), builds)  # and when idle
+
+    def segments_and_titles(path):
+        search = open_build(path).search
+        titles = sorted(a.title for a in search.list_articles(ArticleQuery(lang="sv", page_size=50)).articles)
+        return len(search._searcher.reader().leaf_readers()), titles
+
+    untidy_segments, untidy_titles = segments_and_titles(untidy)
+    tidy_segments, tidy_titles = segments_and_titles(tidied)
+    assert untidy_segments == 7  # one per save
+    assert tidy_segments < untidy_segments
+    assert untidy_titles == tidy_titles and "Ny rubrik 5" in tidy_titles

@@ -91,12 +91,15 @@ class SearchBackend(ABC):
         progress: Callable[[int], None],
         previous: Path | None = None,
         names: dict[str, list[str]] | None = None,
+        tidy: bool = True,
     ) -> int:
         """Write the index for `articles` into `directory`; return how many were (re)indexed.
 
         With `previous` (the live build's index directory), unchanged articles are reused
         and only changed ones are indexed again. `names` gives every name of each topic and
-        partner id, so a search for a partner's name finds its articles.
+        partner id, so a search for a partner's name finds its articles. `tidy=False` puts
+        off housekeeping that an engine may do while writing (merging small parts of the
+        index) until a later write in the same process, so a change goes live sooner.
         """
 
     @abstractmethod

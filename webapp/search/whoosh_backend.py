@@ -164,6 +164,7 @@ class _IndexState:
         self._sorted = {lang: list(words.get(lang, ())) for lang in LANGUAGES}
         self._unsorted: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # added since
         self._vocabularies: dict[str, Vocabulary] = {}
+        self.untidy = False  # written with small segments left unmerged
 
     @classmethod
     def of(cls, directory: Path | None, format_key: str) -> _IndexState | None:
@@ -252,6 +253,7 @@ class WhooshBackend(SearchBackend):
         progress: Callable[[int], None],
         previous: Path | None = None,
         names: dict[str, list[str]] | None = None,
+        tidy: bool = True,
     ) -> int:
         articles = list(articles)
         names = names or {}
@@ -289,7 +291,7 @@ class WhooshBackend(SearchBackend):
         # Documents gone from the old index: only looked for where the counts say there are some.
         kept = len(fingerprints) - sum(1 for ident in changed_ids if ident not in state.fingerprints)
         gone = state.fingerprints.keys() - fingerprints.keys() if len(state.fingerprints) > kept else set()
-        if changed or gone or old is None:
+        if changed or gone or old is None or (tidy and state.untidy):
             writer = cls._writer(created, fresh=old is None, many=len(changed) > 2000)
             for ident in gone:
                 writer.delete_by_term("id", ident)
@@ -297,7 +299,10 @@ class WhooshBackend(SearchBackend):
             for article in changed:
                 add(**make_document(article))
                 progress(1)
-            writer.commit()
+            # Whoosh merges small segments as it commits (about one write in five), which
+            # would make that change wait; untidy, they are merged by the next tidy write.
+            writer.commit(merge=tidy)
+            state.untidy = not tidy
         state.fingerprints = fingerprints
         cls._write(directory / FINGERPRINTS_FILE, state.saved())
         cls._write_json(directory / VOCABULARY_FILE, state.sorted_words())
