@@ -98,8 +98,8 @@ def _follow(loader: ContentLoader) -> None:
                 untidy = True
                 click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
             elif untidy and content is not None:  # half a second without a save
-                path = _write(content)
-                untidy = False
+                untidy = False  # tried once: a failure is not retried every half second
+                _write(content)
         except ContentError as error:
             click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
         except (OSError, SearchError) as error:  # a full disk, say: the next save tries again
