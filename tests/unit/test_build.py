@@ -140,19 +140,32 @@ def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(conte
     assert again["a3"].title == "Ny rubrik" and "a7" not in again and len(again) == 49
 
 
-@pytest.mark.parametrize("handed_on", [True, False], ids=["in the same process", "in a new process"])
-def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(
-    content_tree, tmp_path, monkeypatch, handed_on
-):
-    builds = tmp_path / "builds"
+@pytest.fixture(params=[True, False], ids=["in the same process", "in a new process"])
+def rebuild(request, monkeypatch):
+    """Builds again as `flask build --watch` does (the index's state handed on in memory)
+    or as a new process does (the state read back from the live build)."""
+
+    def again(tree, builds, **options):
+        if not request.param:
+            monkeypatch.setattr(_IndexState, "_handed_on", None)
+        return write_build(load_content(tree.root, LABEL), builds, **options)
+
+    return again
+
+
+def watery(tree, builds):
+    """A built tree of ten articles about water."""
     for key in "abcdefghij":
-        content_tree.article(key, body="Om vatten.")
-    build(content_tree, builds)
-    if not handed_on:  # what `flask build --watch` keeps in memory is read back from the build
-        monkeypatch.setattr(_IndexState, "_handed_on", None)
+        tree.article(key, body="Om vatten.")
+    build(tree, builds)
+
+
+def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(content_tree, tmp_path, rebuild):
+    builds = tmp_path / "builds"
+    watery(content_tree, builds)
     content_tree.article("b", body="Om kraftverket.")  # sorts among the words, not after them
     indexed = []
-    path = write_build(load_content(content_tree.root, LABEL), builds, progress=indexed.append)
+    path = rebuild(content_tree, builds, progress=indexed.append)
     assert indexed == [1]
     search = open_build(path).search
     assert search.list_articles(ArticleQuery(lang="sv", text="kraftverkt")).suggestion == "kraftverket"
@@ -165,19 +178,12 @@ def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(
     assert (path / vocabulary).read_bytes() == (afresh / vocabulary).read_bytes()
 
 
-@pytest.mark.parametrize("handed_on", [True, False], ids=["in the same process", "in a new process"])
-def test_an_edits_compounds_are_split_against_the_whole_corpus(
-    content_tree, tmp_path, monkeypatch, handed_on
-):
+def test_an_edits_compounds_are_split_against_the_whole_corpus(content_tree, tmp_path, rebuild):
     builds = tmp_path / "builds"
-    for key in "abcdefghij":
-        content_tree.article(key, body="Om vatten.")
     content_tree.article("verk", body="Ett kraftverk.")
-    build(content_tree, builds)
-    if not handed_on:
-        monkeypatch.setattr(_IndexState, "_handed_on", None)
+    watery(content_tree, builds)
     content_tree.article("b", body="Om havskraftverken.")  # an inflected tail: known by its stem
-    search = open_build(build(content_tree, builds)).search
+    search = open_build(rebuild(content_tree, builds)).search
     found = search.list_articles(ArticleQuery(lang="sv", text="kraftverken"))
     assert {article.key for article in found.articles} == {"b", "verk"}
 

@@ -18,6 +18,12 @@ from webapp.config import PROJECT_ROOT
 from webapp.content import ContentError, ContentLoader, load_content
 
 
+def loaded(tree) -> ContentLoader:
+    loader = ContentLoader(tree.root, LABEL)
+    loader.load()
+    return loader
+
+
 def summary(content):
     return [(a.source, a.lang, a.slug, a.title) for a in content.articles]
 
@@ -59,8 +65,7 @@ def test_a_change_outside_the_articles_loads_everything_again(content_tree):
 def test_a_clash_is_named_and_fixing_it_in_the_other_file_publishes_both(content_tree):
     a = content_tree.article("a")
     content_tree.article("b")
-    loader = ContentLoader(content_tree.root, LABEL)
-    loader.load()
+    loader = loaded(content_tree)
 
     b = content_tree.article("b", slug="a")
     with pytest.raises(ContentError, match="b.sv.md: slug: 'a' is also used by content/articles/a.sv.md"):
@@ -72,8 +77,7 @@ def test_a_clash_is_named_and_fixing_it_in_the_other_file_publishes_both(content
 
 def test_a_broken_edit_keeps_the_last_good_content_and_names_the_problem(content_tree):
     content_tree.article("a")
-    loader = ContentLoader(content_tree.root, LABEL)
-    loader.load()
+    loader = loaded(content_tree)
     broken = content_tree.article("a", published="i morgon")
     with pytest.raises(ContentError, match="a.sv.md: published"):
         loader.apply([broken])

@@ -23,17 +23,15 @@ class Vocabulary:
     def __init__(self, words: Iterable[str], stem: Callable[[str], str], stems: set[str] | None = None):
         """`stems`, if given, are those of `words` (kept from an earlier build)."""
         self.stem = stem
-        self.words: set[str] = set()
-        self.stems: set[str] = set()
+        self.words: set[str] = set() if stems is None else _parts(words)
+        self.stems: set[str] = set() if stems is None else stems
         self.splits: dict[str, list[str]] = {}  # word -> its parts, as the corpus repeats words
         if stems is None:
             self.add(words)
-        else:
-            self.words, self.stems = {word.lower() for word in words if len(word) >= MIN_PART}, stems
 
     def add(self, words: Iterable[str]) -> None:
         """Learn more words (a new article's); they may split words differently."""
-        new = {word.lower() for word in words if len(word) >= MIN_PART} - self.words
+        new = _parts(words) - self.words
         self.words |= new
         self.stems.update(map(self.stem, new))
         if new:
@@ -46,6 +44,11 @@ class Vocabulary:
     def has_word(self, part: str) -> bool:
         """A head is written in its base form (klimat-, samverkan-s-), so only exact words."""
         return part in self.words
+
+
+def _parts(words: Iterable[str]) -> set[str]:
+    """The words that may be parts of compounds."""
+    return {word.lower() for word in words if len(word) >= MIN_PART}
 
 
 def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:

@@ -614,7 +614,7 @@ class WhooshBackend(SearchBackend):
         """Every word of the content as written, read only when a search finds little."""
         if lang not in self._vocabularies:
             words = json.loads((self._directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-            words = sorted(words.get(lang, []))
+            words = words.get(lang, [])  # in order, as ListCorrector needs: the build sorts them
             self._vocabularies[lang] = frozenset(words), ListCorrector(words)
         return self._vocabularies[lang]
 
