@@ -11,7 +11,7 @@ from whoosh.fields import TEXT
 
 from webapp.search.whoosh_analysis import StemmedText, stemming_analyzer
 
-ODD = "Åsa's e-post: ÖVERSVÄMNING, översvämningar; 2024-års X-ray İstanbul ﬁre café naïve _under_ 3,5 %"
+ODD = "Åsa's e-post: ÖVERSVÄMNING, översvämningar; 2024-års X-ray İstanbul ﬁre café naïve _under_ 3,5 % Ⓐb ⅫX ǅemal"
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

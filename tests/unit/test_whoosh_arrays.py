@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 from whoosh import index
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import DATETIME, ID, TEXT, Schema
 from whoosh.query import Term
 
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
@@ -92,38 +92,3 @@ def test_lengths_and_columns_are_whooshs_own(searcher):
     assert arrays.lengths("body").tolist() == [reader.doc_field_length(doc, "body", 0) for doc in every]
     published = reader.column_reader("published", translate=False)
     assert arrays.column("published").tolist() == [published[doc] for doc in every]
-
-
-class _WhooshsOwnFieldWriter(ArrayBlocksCodec):
-    def field_writer(self, storage, segment):
-        return W3FieldWriter(self, storage, segment)
-
-
-def _written(codec_class, directory) -> dict[str, bytes]:
-    """Terms and postings files of an index of the same documents, written with the codec."""
-    rng = random.Random(11)
-    schema = Schema(id=ID(stored=True), tags=KEYWORD(commas=True), body=TEXT, published=DATETIME)
-    directory.mkdir()
-    ix = index.create_in(str(directory), schema)
-    codec = codec_class(blocklimit=16, compression=0)
-    for _segment in range(2):
-        writer = ix.writer(codec=codec, compound=False)
-        for number in range(300):
-            words = rng.choices(WORDS[:-1], k=rng.randint(1, 60))
-            words += ["sixteen"] if number < 16 else []  # a list filling exactly one block
-            words += ["seventeen"] if number < 17 else []  # one posting into the next block
-            tags = ",".join(rng.sample(["a", "b", "c"], rng.randint(0, 3)))
-            published = datetime(2001, 1, 1) + timedelta(hours=rng.randint(0, 200_000))
-            writer.add_document(id=str(number), tags=tags, body=" ".join(words), published=published)
-        writer.commit(merge=False)
-    ix.writer(codec=codec, compound=False).commit(optimize=True)  # a merge writes postings read from segments
-    files = sorted(path for path in directory.iterdir() if path.suffix in {".trm", ".pst"})
-    assert len(files) == 2
-    return {path.suffix: path.read_bytes() for path in files}
-
-
-def test_posting_lists_written_a_list_at_a_time_are_whooshs_own_bytes(tmp_path):
-    ours = _written(ArrayBlocksCodec, tmp_path / "ours")
-    whooshs = _written(_WhooshsOwnFieldWriter, tmp_path / "whooshs")
-    assert set(ours) == {".trm", ".pst"}  # one segment, merged
-    assert ours == whooshs

@@ -67,8 +67,22 @@ class StemmedText(TEXT):
         self.lang = lang
 
     def index(self, value, **kwargs):
+        lowered = value.lower()
+        if len(lowered) == len(value):  # no letter grew: the same tokens as lowering each
+            words = _TOKENS.findall(lowered)
+        else:
+            words = [token.lower() for token in _TOKENS.findall(value)]
         stop = stopwords_for_language(self.lang)
-        words = [word for word in (token.lower() for token in _TOKENS.findall(value)) if word not in stop]
+        words = [word for word in words if word not in stop]
         boost = self.format.field_boost
-        for stem, frequency in Counter(_STEMMER_OBJECTS[self.lang].stemWords(words)).items():
-            yield stem.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+        return [
+            (stem.encode("utf-8"), count, count * boost, _PACKED.get(count) or pack_uint(count))
+            for stem, count in Counter(_STEMMER_OBJECTS[self.lang].stemWords(words)).items()
+        ]
+
+
+_PACKED = {count: pack_uint(count) for count in range(1024)}  # frequencies, as Whoosh stores them
+
+
+def _packed(count: int) -> bytes:
+    return _PACKED[count] if count < len(_PACKED) else pack_uint(count)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from itertools import groupby
-from operator import itemgetter
+from collections.abc import Iterable
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -27,7 +26,8 @@ from whoosh.util.numeric import byte_to_length
 
 # Whoosh's BM25F defaults, so scores match its own.
 B, K1 = 0.75, 1.2
-_LENGTHS = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.float32)
+_INT_LENGTHS = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.int64)
+_LENGTHS = _INT_LENGTHS.astype(np.float32)
 _NO_POSTINGS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
 
 
@@ -49,68 +49,70 @@ class ArrayBlocksCodec(W3Codec):
         )
 
 
-_FIELD_AND_TERM = itemgetter(0, 1)
-
-
 class _ListFieldWriter(W3FieldWriter):
     """Writes exactly what Whoosh's field writer writes (tested byte for byte), but takes
-    each term's postings as lists instead of making several Python calls per posting,
+    each term's postings as arrays instead of making several Python calls per posting,
     which was most of the time of a full build."""
 
-    def add_postings(self, schema, lengths, items):
-        """`items`: (field name, term bytes, doc number, weight, value bytes), sorted."""
-        field, table = None, []
-        for (fieldname, btext), group in groupby(items, key=_FIELD_AND_TERM):
-            if fieldname != field:
-                if field is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                field, table = fieldname, []  # each document's length in this field
-            postings = [posting for posting in group if posting[2] != -1]  # -1: spelling, skipped
-            if not postings:
-                continue
-            docs = [posting[2] for posting in postings]
-            if lengths and len(table) <= docs[-1]:
-                table.extend(_length(lengths, doc, fieldname) for doc in range(len(table), docs[-1] + 1))
-            self.start_term(btext)
-            self._postwriter.add_list(
-                docs,
-                [posting[3] for posting in postings],
-                [posting[4] or b"" for posting in postings],
-                [table[doc] for doc in docs] if lengths else [0] * len(docs),
-            )
-            self.finish_term()
-        if field is not None:
+    def add_term_lists(self, schema, lengths, fields: dict[str, Iterable]) -> None:
+        """`fields`: field name -> (term bytes, doc numbers, weights, value bytes) of each
+        term, terms in byte order, documents in increasing order; `lengths`: the segment's
+        per-document reader."""
+        for fieldname in sorted(fields):
+            table = _length_table(lengths, fieldname)  # each document's length in this field
+            self.start_field(fieldname, schema[fieldname])
+            for btext, docs, weights, values in fields[fieldname]:
+                self.start_term(btext)
+                self._postwriter.add_list(docs, weights, values, table[docs])
+                self.finish_term()
             self.finish_field()
 
 
-def _length(lengths, doc: int, fieldname: str) -> int:
-    return lengths.doc_field_length(doc, fieldname) or 0
+def _length_table(lengths, fieldname: str) -> np.ndarray:
+    """Every document's length in `fieldname` as Whoosh approximates it (0: none)."""
+    count = lengths.doc_count_all()
+    raw = _perdoc_column(lengths, count, _lenfield(fieldname), LENGTHS_COLUMN)
+    return _INT_LENGTHS[raw] if raw is not None else np.zeros(count, dtype=np.int64)
 
 
 class _ArrayPostingsWriter(W3PostingsWriter):
-    def add_list(self, ids: list, weights: list, values: list, lengths: list) -> None:
+    def add_list(self, ids: np.ndarray, weights: np.ndarray, values: list, lengths: np.ndarray) -> None:
         """add_posting for each posting of a list, a block at a time (the same blocks)."""
         if self._byteids:
-            for posting in zip(ids, weights, values, lengths, strict=True):
+            for posting in zip(ids.tolist(), weights.tolist(), values, lengths.tolist(), strict=True):
                 self.add_posting(*posting)
             return
         limit = self._blocklimit
+        ids = ids.astype(np.uint32, copy=False)
+        deltas = ids.copy()
+        deltas[1:] -= ids[:-1]
         for start in range(0, len(ids), limit):
             if start:
                 self._write_block()
             block = slice(start, start + limit)
-            self._ids, self._weights = array("I", ids[block]), array("f", weights[block])
+            block_weights = weights[block]
+            self._ids = array("I", ids[block].tobytes())
+            self._deltas = deltas[block]
+            self._deltas[0] = ids[start]  # each block's ids are delta-encoded from 0
+            self._weights = array("f", block_weights.astype(np.float32).tobytes())
             self._values = [value for value in values[block] if value]
-            self._maxweight = max(0, max(weights[block]))
-            known = [length for length in lengths[block] if length]
-            self._minlength, self._maxlength = min(known, default=None), max(known, default=0)
+            self._maxweight = max(0, block_weights.max().item())
+            known = lengths[block][lengths[block] > 0]
+            self._minlength = known.min().item() if len(known) else None
+            self._maxlength = known.max().item() if len(known) else 0
+
+    def _new_block(self):
+        super()._new_block()
+        self._deltas = None  # set by add_list
 
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
-        ids = np.frombuffer(self._ids, dtype=np.uint32)
-        return _CompactArray("I", np.diff(ids, prepend=np.uint32(0)).tobytes())  # delta-encoded
+        deltas = self._deltas
+        if deltas is None:
+            ids = np.frombuffer(self._ids, dtype=np.uint32)
+            deltas = np.diff(ids, prepend=np.uint32(0))
+        return _CompactArray("I", deltas.tobytes())  # delta-encoded
 
     def _mini_weights(self):
         weights = super()._mini_weights()  # None (all 1), one number (all the same) or a tuple
@@ -250,14 +252,17 @@ def _as_array(values, dtype) -> np.ndarray:
 
 def _column_values(leaf, name: str, column) -> np.ndarray | None:
     """A fixed-width numeric column of one segment as an array, or None if it has none."""
-    perdoc = leaf._perdoc
+    return _perdoc_column(leaf._perdoc, leaf.doc_count_all(), name, column)
+
+
+def _perdoc_column(perdoc, count: int, name: str, column) -> np.ndarray | None:
     if not perdoc.has_column(name):
         return None
     reader = perdoc.column_reader(name, column)
     dtype = np.dtype(">" + reader._typecode)
     raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
     values = np.frombuffer(raw, dtype=dtype)
-    missing = leaf.doc_count_all() - len(values)
+    missing = count - len(values)
     if missing > 0:  # Whoosh leaves trailing defaults unwritten
         values = np.concatenate([values, np.full(missing, reader._default, dtype=dtype)])
     return values

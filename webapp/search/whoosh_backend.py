@@ -34,6 +34,7 @@ from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, Searc
 from webapp.search.compounds import Vocabulary, compound_parts
 from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
+from webapp.search.whoosh_writing import BulkWriter, write_in_parallel
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
@@ -291,8 +292,20 @@ class WhooshBackend(SearchBackend):
         # Documents gone from the old index: only looked for where the counts say there are some.
         kept = len(fingerprints) - sum(1 for ident in changed_ids if ident not in state.fingerprints)
         gone = state.fingerprints.keys() - fingerprints.keys() if len(state.fingerprints) > kept else set()
-        if changed or gone or old is None or (tidy and state.untidy):
-            writer = cls._writer(created, fresh=old is None, many=len(changed) > 2000)
+        if old is None and len(changed) > 2000:
+            # A full build of a large corpus: one process per core, each writing a segment
+            # of its own (merging them is single-threaded; searches are fast enough without).
+            write_in_parallel(
+                created,
+                lambda number: make_document(changed[number]),
+                len(changed),
+                progress,
+                procs=os.cpu_count() or 1,
+                codec=_codec(),
+                compound=False,
+            )
+        elif changed or gone or old is None or (tidy and state.untidy):
+            writer = BulkWriter(created, codec=_codec(), compound=False)
             for ident in gone:
                 writer.delete_by_term("id", ident)
             add = writer.add_document if old is None else writer.update_document
@@ -309,16 +322,6 @@ class WhooshBackend(SearchBackend):
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
         _IndexState.hand_on(directory, state)
         return len(changed)
-
-    @staticmethod
-    def _writer(created, fresh: bool, many: bool):
-        if fresh and many:
-            # A full build of a large corpus: one writer per core, segments kept separate
-            # (merging them is single-threaded and searches are fast enough without it).
-            return created.writer(
-                procs=os.cpu_count() or 1, multisegment=True, limitmb=128, codec=_codec(), compound=False
-            )
-        return created.writer(limitmb=256, codec=_codec(), compound=False)
 
     @classmethod
     def _write_json(cls, path: Path, data) -> None:

@@ -1,0 +1,193 @@
+"""Writing a Whoosh index fast. Part of the Whoosh adapter; nothing outside webapp.search
+imports it.
+
+Whoosh's SegmentWriter sends every posting through a sorting pool: a tuple per posting,
+spilled to temporary files in runs and merged back one posting at a time. Its
+multiprocessing writer also pickles every document to its worker processes, and each
+worker spills and merges its own runs. At 100,000 articles (56 million postings) that
+was most of a full build. Here, a writer gathers each term's postings in typed arrays in
+memory, and a full build forks one process per core, each indexing its share of the
+documents it already has (nothing pickled) into a segment of its own. The files are
+Whoosh's own: tests/unit/test_whoosh_writing.py compares them byte for byte with
+Whoosh's writer's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from itertools import repeat
+
+import numpy as np
+from whoosh.writing import SegmentWriter
+
+from webapp.search.whoosh_arrays import ArrayBlocksCodec
+
+_REPORT_EVERY = 500  # documents between progress reports from a worker
+
+
+class _FieldPostings:
+    """One field's postings as they come, in flat typed arrays (a few bulk appends per
+    document, about 24 bytes a posting), grouped by term only when the segment is written."""
+
+    __slots__ = ("numbers", "terms", "docs", "weights", "values")
+
+    def __init__(self):
+        self.numbers: defaultdict[bytes, int] = defaultdict()  # term bytes -> its number here
+        self.numbers.default_factory = self.numbers.__len__  # a new term: the next number
+        self.terms, self.docs, self.weights = array("I"), array("I"), array("d")
+        self.values: list[bytes] = []
+
+    def add(self, docnum: int, btexts, weights, values) -> None:
+        """One document's postings: its terms (each once) with their weights and values."""
+        self.terms.extend(map(self.numbers.__getitem__, btexts))
+        self.docs.extend(repeat(docnum, len(btexts)))
+        self.weights.extend(weights)
+        self.values.extend(values)
+
+    def by_term(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """(term bytes, doc numbers, weights, values) of each term, terms in byte order."""
+        terms = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(terms, kind="stable")  # stable: each term's documents stay in order
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float64)[order]
+        values = [self.values[number] for number in order.tolist()]
+        ends = np.cumsum(np.bincount(terms, minlength=len(self.numbers))).tolist()
+        for btext, number in sorted(self.numbers.items()):
+            start, end = ends[number - 1] if number else 0, ends[number]
+            yield btext, docs[start:end], weights[start:end], values[start:end]
+
+
+class _TermLists:
+    """A BulkWriter's pool: each field's postings, kept in memory."""
+
+    def __init__(self):
+        self.fields: dict[str, _FieldPostings] = {}
+
+    @property
+    def fieldnames(self) -> set[str]:  # Whoosh's pool interface
+        return set(self.fields)
+
+    def add_document_field(self, fieldname: str, docnum: int, btexts, weights, values) -> None:
+        postings = self.fields.get(fieldname)
+        if postings is None:
+            postings = self.fields[fieldname] = _FieldPostings()
+        postings.add(docnum, btexts, weights, values)
+
+    def add(self, item) -> None:
+        """Whoosh's pool interface: one posting, as it adds them when merging segments."""
+        fieldname, btext, docnum, weight, vbytes = item
+        self.add_document_field(fieldname, docnum, (btext,), (weight,), (vbytes,))
+
+    def by_field(self) -> dict[str, Iterator]:
+        """Each field's postings by term, for ArrayBlocksCodec's field writer."""
+        return {fieldname: postings.by_term() for fieldname, postings in self.fields.items()}
+
+    def cleanup(self) -> None:
+        """Whoosh's pool interface: nothing was written to temporary files."""
+
+
+class BulkWriter(SegmentWriter):
+    """Whoosh's SegmentWriter with postings gathered per term in memory, and written a term
+    at a time by ArrayBlocksCodec's field writer. Schemas with term vectors or separate
+    spelling words are not supported (ours has neither); the codec must be an
+    ArrayBlocksCodec, which writes a term at a time."""
+
+    def __init__(self, ix, codec: ArrayBlocksCodec | None = None, **kwargs):
+        super().__init__(ix, codec=codec or ArrayBlocksCodec(), **kwargs)
+        schema = self.schema
+        unsupported = [name for name, field in schema.items() if field.vector or field.separate_spelling()]
+        if unsupported:
+            self.cancel()
+            raise ValueError(f"BulkWriter cannot write term vectors or spelling words: {unsupported}")
+        self.pool = _TermLists()
+
+    def add_document(self, **fields):
+        """As Whoosh's add_document, without boosts or `_stored_` values (not used here)."""
+        self._check_state()
+        perdoc, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                items = list(field.index(value))
+                if items:
+                    btexts, frequencies, weights, values = zip(*items, strict=True)
+                    self.pool.add_document_field(name, docnum, btexts, weights, values)
+                    if field.scorable:
+                        length = sum(frequencies)
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        self.fieldwriter.add_term_lists(self.schema, lengths, self.pool.by_field())
+        self.fieldwriter.close()
+        lengths.close()
+
+
+_SHARE_JOB: tuple | None = None  # what forked workers run; set before they fork
+
+
+def write_in_parallel(
+    ix,
+    document: Callable[[int], dict],
+    count: int,
+    progress: Callable[[int], None],
+    procs: int,
+    **options,
+) -> None:
+    """Index documents 0..count-1 (`document(n)` makes the n-th) into a fresh index as
+    `procs` segments, each written by a forked process, and commit them together."""
+    global _SHARE_JOB
+    procs = max(1, min(procs, count))
+    parent = BulkWriter(ix, **options)  # holds the lock and commits the table of segments
+    context = multiprocessing.get_context("fork")
+    done = context.SimpleQueue()
+    _SHARE_JOB = (ix, document, options, done)
+    shares = [(count * part // procs, count * (part + 1) // procs) for part in range(procs)]
+    try:
+        with context.Pool(procs) as pool:
+            written = pool.map_async(_write_share, shares)
+            while not written.ready():
+                written.wait(0.2)
+                while not done.empty():
+                    progress(done.get())
+            segments = written.get()
+        while not done.empty():
+            progress(done.get())
+    except BaseException:
+        parent.cancel()
+        raise
+    finally:
+        _SHARE_JOB = None
+    parent._close_segment()
+    parent._commit_toc(parent._merge_segments(None, None, False) + segments)
+    parent._finish()
+
+
+def _write_share(share: tuple[int, int]):
+    """In a forked worker: one segment of the documents numbered `share` (start, stop)."""
+    ix, document, options, done = _SHARE_JOB
+    writer = BulkWriter(ix, _lk=False, **options)
+    start, stop = share
+    for number in range(start, stop):
+        writer.add_document(**document(number))
+        if (number - start + 1) % _REPORT_EVERY == 0:
+            done.put(_REPORT_EVERY)
+    done.put((stop - start) % _REPORT_EVERY)
+    # Not writer._finish(): the temporary folder it removes is shared with the parent.
+    return writer._finalize_segment()
