@@ -149,12 +149,12 @@ def test_an_image_gets_its_size_so_the_page_does_not_jump(content_tree):
 
 
 def test_many_files_are_parsed_on_every_core_with_the_same_result_and_problems(content_tree, monkeypatch):
-    from webapp.content import loader
+    from webapp import parallel
 
     for number in range(12):
         content_tree.article(f"a{number}", title=f"Rubrik {number}")
     alone = content_tree.load().articles
-    monkeypatch.setattr(loader, "PARALLEL_FROM", 2)  # the fork pool, as for a large archive
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)  # the fork pool, as for a large archive
     assert content_tree.load().articles == alone
     content_tree.article("a5", published="inte ett datum")
     content_tree.article("a9", title=None)

@@ -11,7 +11,10 @@ from whoosh.fields import TEXT
 
 from webapp.search.whoosh_analysis import StemmedText, stemming_analyzer
 
-ODD = "Åsa's e-post: ÖVERSVÄMNING, översvämningar; 2024-års X-ray İstanbul ﬁre café naïve _under_ 3,5 % Ⓐb ⅫX ǅemal"
+ODD = (
+    "Åsa's e-post: ÖVERSVÄMNING, översvämningar; 2024-års X-ray İstanbul ﬁre café naïve _under_ 3,5 %"
+    " Ⓐb ⅫX ǅemal"  # a symbol, a numeral and a title-case letter that lower case changes
+)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -6,7 +6,6 @@ rather than stopping at the first, so a communicator can fix a batch in one go.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +38,7 @@ from webapp.content.model import (
     Site,
     Topic,
 )
+from webapp.parallel import in_parallel
 
 LANGUAGES = ("sv", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -513,33 +513,6 @@ def _article_files(folder: Path) -> list[tuple[str, tuple[int, int]]]:
     return sorted(found)
 
 
-_WORK: Callable | None = None  # what pool workers run; set before they fork
-PARALLEL_FROM = 200  # fewer files than this are parsed in this process
-
-
-def _run_work(item):
-    return _WORK(*item)
-
-
-def _in_parallel(work: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
-    """work(*item) for each item in order, on every core when there are many items."""
-    global _WORK
-    cores = os.cpu_count() or 1
-    if len(items) < PARALLEL_FROM or cores < 2:
-        for item in items:
-            yield work(*item)
-            progress(1)
-        return
-    _WORK = work
-    try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            for result in pool.imap(_run_work, items, chunksize=32):
-                yield result
-                progress(1)
-    finally:
-        _WORK = None
-
-
 def load_content(
     root: Path,
     external_label: Callable[[str], str] = lambda lang: "",
@@ -617,8 +590,10 @@ class ContentLoader:
         ]
         todo = [number for number, article in enumerate(articles) if article is None]
         progress(len(files) - len(todo), len(files))
-        parsed = _in_parallel(
-            parse, [files[number] for number in todo], lambda done: progress(done, len(files))
+        parsed = in_parallel(
+            lambda file: parse(*file),
+            [files[number] for number in todo],
+            lambda done: progress(done, len(files)),
         )
         for number, (article, found) in zip(todo, parsed, strict=True):
             problems.extend(found)

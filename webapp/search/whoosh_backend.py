@@ -30,6 +30,7 @@ from whoosh.spelling import ListCorrector
 
 from webapp.content.cache import full_article
 from webapp.content.model import Article, SearchSettings
+from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
 from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer
@@ -108,6 +109,14 @@ def _fingerprint(article: Article) -> str:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
+
+
+def _words_by_language(articles: Iterable[Article]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for article in map(full_article, articles):
+        text = f"{article.title} {article.lead} {article.body_text}"
+        found.setdefault(article.lang, set()).update(_words(text))
+    return found
 
 
 class _DocumentMaker:
@@ -283,9 +292,14 @@ class WhooshBackend(SearchBackend):
             shutil.copytree(previous, directory, copy_function=os.link)
             created = index.open_dir(str(directory))
             state = old
-        changed = [full_article(a) for ident, a in zip(ids, articles, strict=True) if ident in changed_ids]
-        for article in changed:
-            state.add_words(article.lang, _words(f"{article.title} {article.lead} {article.body_text}"))
+        changed = [article for ident, article in zip(ids, articles, strict=True) if ident in changed_ids]
+        # The words of every changed article, before any is indexed: compounds are split
+        # against the whole corpus. 500 articles to a worker: a set of words comes back.
+        shares = [range(start, min(start + 500, len(changed))) for start in range(0, len(changed), 500)]
+        words_of_share = lambda share: _words_by_language(changed[number] for number in share)  # noqa: E731
+        for words in in_parallel(words_of_share, shares, chunksize=1, parallel_from=4):
+            for lang, found in words.items():
+                state.add_words(lang, found)
         make_document = _DocumentMaker(
             {lang: state.vocabulary(lang) for lang in {article.lang for article in changed}}, names
         )
@@ -297,7 +311,7 @@ class WhooshBackend(SearchBackend):
             # of its own (merging them is single-threaded; searches are fast enough without).
             write_in_parallel(
                 created,
-                lambda number: make_document(changed[number]),
+                lambda number: make_document(full_article(changed[number])),
                 len(changed),
                 progress,
                 procs=os.cpu_count() or 1,
@@ -310,7 +324,7 @@ class WhooshBackend(SearchBackend):
                 writer.delete_by_term("id", ident)
             add = writer.add_document if old is None else writer.update_document
             for article in changed:
-                add(**make_document(article))
+                add(**make_document(full_article(article)))
                 progress(1)
             # Whoosh merges small segments as it commits (about one write in five), which
             # would make that change wait; untidy, they are merged by the next tidy write.

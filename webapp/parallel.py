@@ -1,0 +1,43 @@
+"""Work spread over every core by forking: workers inherit what the parent already has in
+memory (articles, settings, closures), so only each item and its result are pickled."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+
+PARALLEL_FROM = 200  # fewer items than this are worked through in this process
+
+_WORK: Callable | None = None  # what pool workers run; set before they fork
+
+
+def _run_work(item):
+    return _WORK(item)
+
+
+def in_parallel(
+    work: Callable,
+    items: Iterable,
+    progress: Callable[[int], None] = lambda done: None,
+    chunksize: int = 32,
+    parallel_from: int | None = None,
+) -> Iterator:
+    """work(item) for each item, in order, on every core when there are at least
+    `parallel_from` items (default PARALLEL_FROM); progress(1) after each."""
+    global _WORK
+    items = list(items)
+    cores = os.cpu_count() or 1
+    if len(items) < (parallel_from or PARALLEL_FROM) or cores < 2:
+        for item in items:
+            yield work(item)
+            progress(1)
+        return
+    _WORK = work
+    try:
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            for result in pool.imap(_run_work, items, chunksize=chunksize):
+                yield result
+                progress(1)
+    finally:
+        _WORK = None
