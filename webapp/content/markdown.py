@@ -1,18 +1,27 @@
-"""Markdown to safe HTML: markdown-it-py (CommonMark) parses, nh3 (Ammonia) sanitizes.
+"""Markdown to safe HTML: CommonMark with tables, sanitized by nh3 (Ammonia).
 
 Two extensions serve WCAG 3.1.2 (Language of Parts): a `::: lang en` container for a
 passage and `[words]{lang=en}` for a few words, both rendered with a `lang` attribute so
 screen readers switch voice. Links to other hosts get a hidden text saying so (the visible
 arrow comes from CSS), because a reader should know before following a link that it leaves
 the authority's site.
+
+Two CommonMark parsers share the work. markdown-it-py, with its plugins for the two
+extensions, renders any text that could use them or that holds raw HTML (which must show
+as text). Every other text, most articles, goes to cmark-gfm, the C reference parser:
+the same HTML after sanitizing (tests/unit/test_markdown.py compares the two on edge cases
+and on every article of the demo content and a generated corpus), six times as fast, which
+was most of a full build's reading time.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
+import cmarkgfm
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -76,8 +85,7 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
         depth_external = []
         for child in children:
             if child.type == "link_open":
-                host = urlsplit(str(child.attrGet("href") or "")).hostname
-                external = bool(host) and host != site_host
+                external = _is_external(str(child.attrGet("href") or ""), site_host)
                 depth_external.append(external)
                 if external:
                     child.attrJoin("class", "external")
@@ -89,20 +97,46 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
         block.children = marked
 
 
+# What only markdown-it-py renders as we want: raw HTML ("<", shown as text), our attribute
+# spans ("{") and language containers (":::"), and links to scripts or files (which it
+# leaves as text, where cmark-gfm makes an empty link).
+_FOR_MARKDOWN_IT = ("<", "{", ":::")
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
+_DELIMITER = re.compile(r"[*_]")
+_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)  # cmark-gfm's, never nested
+_HEADING_LEVEL = re.compile(r"<h([1-6])>")
+
+
 def render_markdown(source: str, *, site_host: str, external_label: str) -> tuple[str, str]:
     """Render Markdown to (sanitized HTML, plain text). Raises MarkdownProblem."""
-    tokens = _PARSER.parse(source)
-    for token in tokens:
-        if token.type == "heading_open" and token.tag == "h1":
-            raise MarkdownProblem(
-                "the text uses a top heading ('# '); the title is the only top heading, "
-                "use '## ' for subheadings"
-            )
-        if token.type == "heading_open" and token.tag in {"h5", "h6"}:
-            raise MarkdownProblem("headings deeper than '#### ' are not supported")
-    _mark_external_links(tokens, site_host, external_label)
-    rendered = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    safe = nh3.clean(
+    if _for_markdown_it(source):
+        rendered = _with_markdown_it(source, site_host, external_label)
+    else:
+        rendered = _with_cmark(source, site_host, external_label)
+    safe = _sanitized(rendered)
+    return safe, html_to_text(safe)
+
+
+def _for_markdown_it(source: str) -> bool:
+    """Whether only markdown-it-py renders `source` as we want (cheap: run on every text)."""
+    if any(mark in source for mark in _FOR_MARKDOWN_IT):
+        return True
+    if ":" in source and any(scheme in source.lower() for scheme in _UNSAFE_SCHEMES):
+        return True
+    if source.isascii():
+        return False
+    # cmark-gfm follows CommonMark 0.29, markdown-it-py 0.31, where a symbol such as € or
+    # © beside * or _ counts as punctuation, which changes what is emphasis.
+    for delimiter in _DELIMITER.finditer(source):
+        start, end = delimiter.span()
+        for beside in source[max(start - 1, 0) : start] + source[end : end + 1]:
+            if not beside.isascii() and unicodedata.category(beside).startswith("S"):
+                return True
+    return False
+
+
+def _sanitized(rendered: str) -> str:
+    return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -110,7 +144,41 @@ def render_markdown(source: str, *, site_host: str, external_label: str) -> tupl
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
     )
-    return safe, html_to_text(safe)
+
+
+def _with_markdown_it(source: str, site_host: str, external_label: str) -> str:
+    tokens = _PARSER.parse(source)
+    _check_headings({int(token.tag[1]) for token in tokens if token.type == "heading_open"})
+    _mark_external_links(tokens, site_host, external_label)
+    return _PARSER.renderer.render(tokens, _PARSER.options, {})
+
+
+def _with_cmark(source: str, site_host: str, external_label: str) -> str:
+    rendered = cmarkgfm.markdown_to_html_with_extensions(source, extensions=["table"])
+    _check_headings({int(level) for level in _HEADING_LEVEL.findall(rendered)})
+    hint = f'<span class="visually-hidden"> ({html.escape(external_label)})</span>'
+
+    def mark(link: re.Match) -> str:
+        href, attributes, text = link.groups()
+        if not _is_external(html.unescape(href), site_host):
+            return link.group(0)
+        return f'<a href="{href}"{attributes} class="external">{text}{hint}</a>'
+
+    return _LINK.sub(mark, rendered)
+
+
+def _check_headings(levels: set[int]) -> None:
+    if 1 in levels:
+        raise MarkdownProblem(
+            "the text uses a top heading ('# '); the title is the only top heading, use '## ' for subheadings"
+        )
+    if levels & {5, 6}:
+        raise MarkdownProblem("headings deeper than '#### ' are not supported")
+
+
+def _is_external(href: str, site_host: str) -> bool:
+    host = urlsplit(href).hostname
+    return bool(host) and host != site_host
 
 
 def html_to_text(fragment: str) -> str:
