@@ -3,9 +3,11 @@ memory (articles, settings, closures), so only each item and its result are pick
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 PARALLEL_FROM = 200  # fewer items than this are worked through in this process
 
@@ -35,9 +37,22 @@ def in_parallel(
         return
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
+        with forked_pool(cores) as pool:
             for result in pool.imap(_run_work, items, chunksize=chunksize):
                 yield result
                 progress(1)
     finally:
         _WORK = None
+
+
+@contextmanager
+def forked_pool(processes: int):
+    """A pool of `processes` forked workers. What this process holds is frozen out of the
+    garbage collector first: a worker's collections would otherwise write to every object
+    it inherited, and the kernel would copy all of this process's memory into each one."""
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()

@@ -23,6 +23,7 @@ from itertools import repeat
 import numpy as np
 from whoosh.writing import SegmentWriter
 
+from webapp.parallel import forked_pool
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
 
 _REPORT_EVERY = 500  # documents between progress reports from a worker
@@ -155,12 +156,11 @@ def write_in_parallel(
     global _SHARE_JOB
     procs = max(1, min(procs, count))
     parent = BulkWriter(ix, **options)  # holds the lock and commits the table of segments
-    context = multiprocessing.get_context("fork")
-    done = context.SimpleQueue()
+    done = multiprocessing.get_context("fork").SimpleQueue()
     _SHARE_JOB = (ix, document, options, done)
     shares = [(count * part // procs, count * (part + 1) // procs) for part in range(procs)]
     try:
-        with context.Pool(procs) as pool:
+        with forked_pool(procs) as pool:
             written = pool.map_async(_write_share, shares)
             while not written.ready():
                 written.wait(0.2)
