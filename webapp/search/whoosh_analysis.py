@@ -67,6 +67,12 @@ class StemmedText(TEXT):
         self.lang = lang
 
     def index(self, value, **kwargs):
+        btexts, frequencies, weights, values = self.index_columns(value)
+        return zip(btexts, frequencies, map(float, weights), values, strict=True)
+
+    def index_columns(self, value: str) -> tuple[list, list, list, list]:
+        """What `index` yields, as columns: term bytes, frequencies, weights, value bytes
+        (BulkWriter takes these without making a tuple per term)."""
         lowered = value.lower()
         if len(lowered) == len(value):  # no letter grew: the same tokens as lowering each
             words = _TOKENS.findall(lowered)
@@ -74,14 +80,23 @@ class StemmedText(TEXT):
             words = [token.lower() for token in _TOKENS.findall(value)]
         stop = stopwords_for_language(self.lang)
         words = [word for word in words if word not in stop]
+        counts = Counter(_STEMMER_OBJECTS[self.lang].stemWords(words))
+        frequencies = list(counts.values())
         boost = self.format.field_boost
-        return [
-            (stem.encode("utf-8"), count, count * boost, _PACKED.get(count) or pack_uint(count))
-            for stem, count in Counter(_STEMMER_OBJECTS[self.lang].stemWords(words)).items()
-        ]
+        weights = frequencies if boost == 1 else [frequency * boost for frequency in frequencies]
+        values = list(map(_PACKED.__getitem__, frequencies))
+        return list(map(str.encode, counts)), frequencies, weights, values
 
 
-_PACKED = {count: pack_uint(count) for count in range(1024)}  # frequencies, as Whoosh stores them
+class _Packed(dict):
+    """Frequencies as Whoosh stores them, each packed once."""
+
+    def __missing__(self, frequency: int) -> bytes:
+        packed = self[frequency] = pack_uint(frequency)
+        return packed
+
+
+_PACKED = _Packed()
 
 
 def _packed(count: int) -> bytes:

@@ -119,9 +119,12 @@ class BulkWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                items = list(field.index(value))
-                if items:
-                    btexts, frequencies, weights, values = zip(*items, strict=True)
+                if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
+                    btexts, frequencies, weights, values = field.index_columns(value)
+                else:
+                    items = list(field.index(value))
+                    btexts, frequencies, weights, values = zip(*items, strict=True) if items else ((),) * 4
+                if btexts:
                     self.pool.add_document_field(name, docnum, btexts, weights, values)
                     if field.scorable:
                         length = sum(frequencies)
