@@ -86,7 +86,8 @@ def test_a_rebuild_reads_only_changed_files_and_notices_every_change(content_tre
     content_tree.article("a", body="Första versionen. [Intern länk](https://news.example.se/sv/)")
     content_tree.article("b")
     first = load_content(content_tree.root, LABEL, cache_dir=cache)
-    assert len(list(cache.glob("*.pickle"))) == 2 + 2  # one per article, and the manifest in two parts
+    # One pack of parsed articles, and the manifest in two parts.
+    assert sorted(file.suffix for file in cache.iterdir()) == [".pack", ".pickle", ".pickle"]
     again = load_content(content_tree.root, LABEL, cache_dir=cache).articles
     assert all(isinstance(article, CachedArticle) for article in again)  # nothing parsed or read
     assert [full_article(article) for article in again] == first.articles
@@ -107,9 +108,8 @@ def test_an_article_whose_cache_file_vanished_is_read_from_its_source(content_tr
     cache = tmp_path / "cache"
     content_tree.article("a", title="Rubriken")
     load_content(content_tree.root, LABEL, cache_dir=cache)
-    for file in cache.glob("*.pickle"):
-        if not file.name.startswith("manifest"):
-            file.unlink()
+    for file in cache.glob("*.pack"):
+        file.unlink()
     (article,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
     assert article.title == "Rubriken"
 
@@ -138,6 +138,19 @@ def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(conte
     }
     assert all(isinstance(article, CachedArticle) for article in again.values())
     assert again["a3"].title == "Ny rubrik" and "a7" not in again and len(again) == 49
+    assert len(list(cache.glob("*.pack"))) == 2  # the first load's, and the change's
+
+
+def test_packs_no_article_is_read_from_any_more_are_deleted(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    (first,) = cache.glob("*.pack")
+    content_tree.article("a", title="Ny rubrik")
+    (article,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
+    assert not first.exists() and len(list(cache.glob("*.pack"))) == 1  # its only article changed
+    (again,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
+    assert isinstance(again, CachedArticle) and full_article(again) == article
 
 
 @pytest.fixture(params=[True, False], ids=["in the same process", "in a new process"])

@@ -2,9 +2,12 @@
 
 One manifest file holds, per article file, its modification time and size and the few
 fields a build needs about an unchanged article (key, language, slug, dates of
-publication, earlier slugs, fingerprint); the whole parsed article is in a file of its
-own, read only if a build needs more (a full build). A rebuild after one change thus
-reads one file, not every article. Entries are valid while the file's modification time
+publication, earlier slugs, fingerprint) and where the whole parsed article is: packs,
+files the articles parsed by one load are appended to, read only if a build needs more
+(a full build). A rebuild after one change thus reads one file, not every article.
+Packs, not a file per article: creating a file cost up to 0.8 ms on our machine, most of
+a full build's reading time at 100,000 articles; appending costs microseconds. A pack no
+entry points to any more is deleted. Entries are valid while the file's modification time
 and size are unchanged and the context is the same: the site file, the topic, partner
 and image names, the link labels and the loader's own code. Any change there empties the
 cache by changing every key.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -24,6 +28,7 @@ from webapp.content.model import Article
 
 CODE = [Path(__file__).with_name(name) for name in ("loader.py", "markdown.py", "model.py", "cache.py")]
 MANIFEST, CHANGES = "manifest.pickle", "manifest-changes.pickle"
+PACK_SUFFIX = ".pack"
 
 Stamp = tuple[int, int]  # modification time in ns, size in bytes
 
@@ -43,7 +48,7 @@ class CachedArticle:
     reads the whole Article from its cache file (or, if that is gone, its source) once."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
-    __slots__ = (*SUMMARY, "_cache", "_path", "_reparse", "_article")
+    __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
 
     key: str
     lang: str
@@ -53,12 +58,13 @@ class CachedArticle:
     source: str
     fingerprint: str
 
-    def __init__(self, summary: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
+    def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
         (self.key, self.lang, self.slug, self.published_at, self.old_slugs, self.source, self.fingerprint) = (
-            summary
+            entry[:-1]
         )
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
+        self._where = entry[-1]  # (pack, offset, length)
 
     def __getattr__(self, name: str):
         if name.startswith("_"):  # copy, pickle and our own slots must not load the article
@@ -68,8 +74,8 @@ class CachedArticle:
     def article(self) -> Article:
         if self._article is None:
             try:
-                self._article = pickle.loads(self._cache.file(self._path).read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+                self._article = pickle.loads(self._cache.read(self._where))
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, TypeError):
                 self._article = self._reparse(self._path)
         return self._article
 
@@ -93,6 +99,8 @@ class ArticleCache:
         self._manifest: dict[str, tuple] = {}
         self._changes: dict[str, tuple | None] = {}  # since the main file; None: removed
         self._dirty = False
+        self._pack_name = f"{os.getpid()}-{uuid.uuid4().hex}{PACK_SUFFIX}"  # this load's pack
+        self._pack = None
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
             try:
@@ -119,8 +127,17 @@ class ArticleCache:
         partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, file)
 
-    def file(self, path: str) -> Path:
-        return self.directory / f"{hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()}.pickle"
+    def read(self, where: tuple[str, int, int]) -> bytes:
+        """The pickled article at (pack, offset, length)."""
+        name, offset, length = where
+        descriptor = os.open(self.directory / name, os.O_RDONLY)
+        try:
+            data = os.pread(descriptor, length, offset)
+        finally:
+            os.close(descriptor)
+        if len(data) != length:
+            raise EOFError(f"{name} is shorter than its manifest says")
+        return data
 
     def fingerprint(self, path: str, stamp: Stamp) -> str:
         """Changes whenever the article parsed from `path` may change."""
@@ -133,18 +150,20 @@ class ArticleCache:
             return None
         return CachedArticle(entry[2:], self, path, reparse)
 
-    def store(self, path: str, stamp: Stamp, article: Article) -> Article:
-        """Keep a freshly parsed article (safe to call from worker processes); `remember`
-        it in this process too. Returns it with its fingerprint set."""
-        article = replace(article, fingerprint=self.fingerprint(path, stamp))
-        if self.directory:
-            # Written in place: a torn file fails to unpickle and its source is read again.
-            self.file(path).write_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
-        return article
+    def fingerprinted(self, path: str, stamp: Stamp, article: Article) -> Article:
+        """A freshly parsed article with its fingerprint set (worker processes call this)."""
+        return replace(article, fingerprint=self.fingerprint(path, stamp))
 
     def remember(self, path: str, stamp: Stamp, article: Article) -> None:
+        """Keep a freshly parsed article: appended to this load's pack, and in the manifest
+        when `save` writes it."""
         if self.directory:
-            entry = (*stamp, *(getattr(article, name) for name in CachedArticle.SUMMARY))
+            if self._pack is None:
+                self._pack = open(self.directory / self._pack_name, "ab")  # noqa: SIM115 (closed by save)
+            data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+            where = (self._pack_name, self._pack.tell(), len(data))
+            self._pack.write(data)
+            entry = (*stamp, *(getattr(article, name) for name in CachedArticle.SUMMARY), where)
             self._manifest[path] = self._changes[path] = entry
             self._dirty = True
 
@@ -152,10 +171,12 @@ class ArticleCache:
         """Write what changed, forgetting files that no longer exist."""
         if not self.directory:
             return
+        if self._pack is not None:
+            self._pack.close()  # before the manifest points into it
+            self._pack = None
         for gone in set(self._manifest) - present:
             del self._manifest[gone]
             self._changes[gone] = None
-            self.file(gone).unlink(missing_ok=True)
             self._dirty = True
         if not self._dirty:
             return
@@ -166,3 +187,7 @@ class ArticleCache:
             self._changes = {}
             self._write(CHANGES, {})
         self._dirty = False
+        used = {entry[-1][0] for entry in self._manifest.values()} | {MANIFEST, CHANGES}
+        for file in self.directory.iterdir():  # a few packs (and, once, an older cache's files)
+            if file.name not in used and file.suffix in {PACK_SUFFIX, ".pickle"}:
+                file.unlink(missing_ok=True)  # a load running meanwhile reads its sources instead

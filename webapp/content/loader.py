@@ -574,7 +574,7 @@ class ContentLoader:
             found: list[Problem] = []
             article = _load_article(Path(path), root, found, context, render)
             if article and not found and stamp:
-                article = cache.store(path, stamp, article)
+                article = cache.fingerprinted(path, stamp, article)
             return article, found
 
         def reparse(path: str) -> Article:  # its cache file vanished after the manifest was read
