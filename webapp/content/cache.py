@@ -19,7 +19,7 @@ import hashlib
 import os
 import pickle
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -167,14 +167,14 @@ class ArticleCache:
             self._manifest[path] = self._changes[path] = entry
             self._dirty = True
 
-    def save(self, present: set[str]) -> None:
+    def save(self, present: Set[str]) -> None:
         """Write what changed, forgetting files that no longer exist."""
         if not self.directory:
             return
         if self._pack is not None:
             self._pack.close()  # before the manifest points into it
             self._pack = None
-        for gone in set(self._manifest) - present:
+        for gone in self._manifest.keys() - present:
             del self._manifest[gone]
             self._changes[gone] = None
             self._dirty = True

@@ -601,7 +601,7 @@ class ContentLoader:
                 cache.remember(*files[number], article)
             articles[number] = article
         by_file = {path: article for (path, _), article in zip(files, articles, strict=True) if article}
-        cache.save(set(by_file))
+        cache.save(by_file.keys())
         owners: dict[tuple[str, str, str], str] = {}
         for article in by_file.values():
             _claim(owners, article, problems)
@@ -657,7 +657,7 @@ class ContentLoader:
                 by_file.pop(path, None)
         if appeared:  # in file order, as `load` gives them
             by_file = dict(sorted(by_file.items()))
-        self._cache.save(set(by_file))
+        self._cache.save(by_file.keys())
         search = _load_search_settings(self.root, problems, {article.key for article in by_file.values()})
         if problems:
             raise ContentError(problems)
