@@ -201,6 +201,31 @@ def test_an_edits_compounds_are_split_against_the_whole_corpus(content_tree, tmp
     assert {article.key for article in found.articles} == {"b", "verk"}
 
 
+def test_compounds_are_split_against_words_new_in_the_same_edit(content_tree, tmp_path, rebuild):
+    builds = tmp_path / "builds"
+    watery(content_tree, builds)
+    content_tree.article("verk", body="Ett kraftverk.")  # a word the corpus did not have
+    content_tree.article("b", body="Om havskraftverken.")  # its inflected form as a tail
+    search = open_build(rebuild(content_tree, builds)).search
+    found = search.list_articles(ArticleQuery(lang="sv", text="kraftverken"))
+    assert {article.key for article in found.articles} == {"b", "verk"}
+    again = open_build(rebuild(content_tree, builds, full=True)).search  # the same as from scratch
+    assert again.list_articles(ArticleQuery(lang="sv", text="kraftverken")).total == 2
+
+
+def test_the_stems_are_saved_again_only_when_there_are_new_words(content_tree, tmp_path, rebuild):
+    builds = tmp_path / "builds"
+    watery(content_tree, builds)
+    stems = builds / "current" / "index" / "stems.pickle"
+    first = stems.stat().st_ino
+    content_tree.article("b", body="Vatten om.")  # the same words: the file is the last build's
+    rebuild(content_tree, builds)
+    assert stems.stat().st_ino == first
+    content_tree.article("b", body="Om kraftverket.")
+    rebuild(content_tree, builds)
+    assert stems.stat().st_ino != first
+
+
 def test_a_change_goes_live_first_and_the_index_is_tidied_by_the_next_build(content_tree, tmp_path):
     builds = tmp_path / "builds"
     for number in range(30):
