@@ -87,7 +87,16 @@ def test_every_article_of_the_demo_content_and_a_generated_corpus_renders_the_sa
 
 @pytest.mark.parametrize(
     "source",
-    ["Ett *€*", "5*€*", "**©**2024", "_°C_", "[skript](javascript:alert(1))", "[fil](FILE:///etc/passwd)"],
+    [
+        "Ett *€*",
+        "5*€*",
+        "**©**2024",
+        "_°C_",
+        "[skript](javascript:alert(1))",
+        "[fil](FILE:///etc/passwd)",
+        "[kodat](&#106;avascript:alert(1))",
+        "[undantaget](javascript\\:alert(1))",
+    ],
 )
 def test_texts_the_parsers_disagree_on_go_to_markdown_it(source):
     assert markdown._for_markdown_it(source)

@@ -121,8 +121,13 @@ def _for_markdown_it(source: str) -> bool:
     """Whether only markdown-it-py renders `source` as we want (cheap: run on every text)."""
     if any(mark in source for mark in _FOR_MARKDOWN_IT):
         return True
-    if ":" in source and any(scheme in source.lower() for scheme in _UNSAFE_SCHEMES):
-        return True
+    if ":" in source:
+        # As a link would read it: backslash escapes and character references undone.
+        lowered = source.lower().replace("\\", "")
+        if "&" in lowered:
+            lowered = html.unescape(lowered)
+        if any(scheme in lowered for scheme in _UNSAFE_SCHEMES):
+            return True
     if source.isascii():
         return False
     # cmark-gfm follows CommonMark 0.29, markdown-it-py 0.31, where a symbol such as € or
