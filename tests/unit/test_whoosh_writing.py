@@ -53,36 +53,31 @@ def _files(directory) -> list[bytes]:
     return sorted((path.suffix, path.stat().st_size, path.read_bytes()) for path in segment_files)
 
 
-def _whooshs_own(directory, batches: list[list[dict]], merge: bool) -> list[bytes]:
+def _written(directory, writer_class, codec_class, batches: list[list[dict]], merge: bool) -> list[bytes]:
+    """The files of an index of `batches`, a segment each, then merged into one if `merge`."""
     directory.mkdir()
     ix = index.create_in(str(directory), SCHEMA)
-    codec = _WhooshsOwnFieldWriter(blocklimit=16, compression=0)
+    codec = codec_class(blocklimit=16, compression=0)
     for batch in batches:
-        writer = SegmentWriter(ix, codec=codec, compound=False)
+        writer = writer_class(ix, codec=codec, compound=False)
         for document in batch:
             writer.add_document(**document)
         writer.commit(merge=False)
-    if merge:
-        SegmentWriter(ix, codec=codec, compound=False).commit(optimize=True)
+    if merge:  # a merge: postings read back from the segments
+        writer_class(ix, codec=codec, compound=False).commit(optimize=True)
     return _files(directory)
 
 
-def test_bulk_writer_writes_whooshs_own_bytes(tmp_path):
+def _whooshs_own(directory, batches: list[list[dict]], merge: bool) -> list[bytes]:
+    return _written(directory, SegmentWriter, _WhooshsOwnFieldWriter, batches, merge)
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["a segment per batch", "merged"])
+def test_bulk_writer_writes_whooshs_own_bytes(tmp_path, merge):
     batches = [_documents(300, seed=11), _documents(300, seed=12)]
-    directory = tmp_path / "ours"
-    directory.mkdir()
-    ix = index.create_in(str(directory), SCHEMA)
-    codec = ArrayBlocksCodec(blocklimit=16, compression=0)
-    for batch in batches:
-        writer = BulkWriter(ix, codec=codec, compound=False)
-        for document in batch:
-            writer.add_document(**document)
-        writer.commit(merge=False)
-    assert _files(directory) == _whooshs_own(tmp_path / "whooshs", batches, merge=False)
-    BulkWriter(ix, codec=codec, compound=False).commit(optimize=True)  # a merge: postings read back
-    merged = _files(directory)
-    assert [kind for kind, _, _ in merged if kind == ".pst"] == [".pst"]  # one segment
-    assert merged == _whooshs_own(tmp_path / "whooshs-merged", batches, merge=True)
+    ours = _written(tmp_path / "ours", BulkWriter, ArrayBlocksCodec, batches, merge)
+    assert [kind for kind, _, _ in ours].count(".pst") == (1 if merge else 2)
+    assert ours == _whooshs_own(tmp_path / "whooshs", batches, merge)
 
 
 def test_parallel_writer_writes_a_segment_per_process(tmp_path):

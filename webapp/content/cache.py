@@ -45,7 +45,7 @@ def context_key(*parts: object) -> str:
 
 class CachedArticle:
     """An unchanged article as the manifest knows it (the SUMMARY fields). Any other field
-    reads the whole Article from its cache file (or, if that is gone, its source) once."""
+    reads the whole Article from its pack (or, if that is gone, its source) once."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")

@@ -577,7 +577,7 @@ class ContentLoader:
                 article = cache.fingerprinted(path, stamp, article)
             return article, found
 
-        def reparse(path: str) -> Article:  # its cache file vanished after the manifest was read
+        def reparse(path: str) -> Article:  # its pack vanished after the manifest was read
             article, found = parse(path)
             if found or article is None:
                 raise ContentError(found)

@@ -97,7 +97,3 @@ class _Packed(dict):
 
 
 _PACKED = _Packed()
-
-
-def _packed(count: int) -> bytes:
-    return _PACKED[count] if count < len(_PACKED) else pack_uint(count)

@@ -77,11 +77,8 @@ def _length_table(lengths, fieldname: str) -> np.ndarray:
 
 class _ArrayPostingsWriter(W3PostingsWriter):
     def add_list(self, ids: np.ndarray, weights: np.ndarray, values: list, lengths: np.ndarray) -> None:
-        """add_posting for each posting of a list, a block at a time (the same blocks)."""
-        if self._byteids:
-            for posting in zip(ids.tolist(), weights.tolist(), values, lengths.tolist(), strict=True):
-                self.add_posting(*posting)
-            return
+        """add_posting for each posting of a list of documents (not of a term vector, whose
+        ids are terms), a block at a time: the same blocks."""
         limit = self._blocklimit
         ids = ids.astype(np.uint32, copy=False)
         deltas = ids.copy()

@@ -177,7 +177,6 @@ class _IndexState:
         # from build to build, and saved only when there are new ones.
         self._stems = stems or {}
         self.stems_changed = False
-        self._unstemmed: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # words added since
         self.words = {lang: set(words.get(lang, ())) for lang in LANGUAGES}
         self._sorted = {lang: list(words.get(lang, ())) for lang in LANGUAGES}
         self._unsorted: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # added since
@@ -220,13 +219,12 @@ class _IndexState:
 
     def add_words(self, lang: str, words: Iterable[str]) -> None:
         new = set(words) - self.words[lang]
-        self.words[lang] |= new
-        self._unsorted[lang] |= new
-        if new and lang in self._vocabularies:
-            self._vocabularies[lang].add(new)
-        elif new and lang in self._stems:
-            self._unstemmed[lang] |= new  # stemmed when the vocabulary is made, or saved
-        self.stems_changed |= bool(new)
+        if new:
+            vocabulary = self.vocabulary(lang)  # made first: its kept stems are of the words before
+            self.words[lang] |= new
+            self._unsorted[lang] |= new
+            vocabulary.add(new)
+            self.stems_changed = True
 
     def sorted_words(self) -> dict[str, list[str]]:
         """Each language's words in order; a few new ones are put in place, not sorted again."""
@@ -242,11 +240,9 @@ class _IndexState:
     def vocabulary(self, lang: str) -> Vocabulary:
         """The words of `lang`, for compound splitting."""
         if lang not in self._vocabularies:
-            stems, unstemmed = self._stems.get(lang), self._unstemmed[lang]
-            vocabulary = Vocabulary(self.words[lang] - unstemmed, STEMMERS[lang], stems=stems)
-            vocabulary.add(unstemmed)
-            self.stems_changed |= stems is None or bool(unstemmed)
-            unstemmed.clear()
+            stems = self._stems.get(lang)
+            vocabulary = Vocabulary(self.words[lang], STEMMERS[lang], stems=stems)
+            self.stems_changed |= stems is None
             self._vocabularies[lang] = vocabulary
             self._stems[lang] = vocabulary.stems
         return self._vocabularies[lang]
@@ -257,10 +253,7 @@ class _IndexState:
         return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
     def saved_stems(self) -> bytes:
-        """The stems of every word (stems.pickle), new words stemmed first."""
-        for lang, unstemmed in self._unstemmed.items():
-            if unstemmed:
-                self.vocabulary(lang)
+        """The stems of every word (stems.pickle)."""
         self.stems_changed = False
         return pickle.dumps(self._stems, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -322,7 +315,10 @@ class WhooshBackend(SearchBackend):
         # The words of every changed article, before any is indexed: compounds are split
         # against the whole corpus. 500 articles to a worker: a set of words comes back.
         shares = [range(start, min(start + 500, len(changed))) for start in range(0, len(changed), 500)]
-        words_of_share = lambda share: _words_by_language(changed[number] for number in share)  # noqa: E731
+
+        def words_of_share(share: range) -> dict[str, set[str]]:
+            return _words_by_language(changed[number] for number in share)
+
         for words in in_parallel(words_of_share, shares, chunksize=1, parallel_from=4):
             for lang, found in words.items():
                 state.add_words(lang, found)
