@@ -269,11 +269,11 @@ class _Renderer:
 
     def __init__(self, site: Site, labels: Callable[[str], str]):
         self.site_host = urlsplit(site.base_url).hostname or ""
-        self.labels = labels
+        self.labels = {lang: labels(lang) for lang in LANGUAGES}  # each loads a catalogue
 
     def __call__(self, reader: _FileReader, field: str, source: str, lang: str) -> tuple[str, str]:
         try:
-            return render_markdown(source, site_host=self.site_host, external_label=self.labels(lang))
+            return render_markdown(source, site_host=self.site_host, external_label=self.labels[lang])
         except MarkdownProblem as problem:
             reader.problem(field, str(problem))
             return "", ""
