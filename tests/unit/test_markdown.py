@@ -132,3 +132,13 @@ def test_external_links_are_marked_by_cmark():
         '<span class="visually-hidden"> (länk till annan webbplats)</span></a>.</p>\n'
     )
     assert text == "Se rapporten."
+
+
+def test_the_plain_text_keeps_what_a_reader_sees_and_nothing_else():
+    source = (
+        "## Vad gäller?\n\nSkriv `<script>` & 5 < 6 &amp;c.\n\n- ett\n- två\n\n"
+        "Rad ett  \nrad två, [länk](https://example.org/x) och [ord]{lang=en}.\n\n"
+        "| A | B |\n|---|---|\n| 1 | 2 |"
+    )
+    _, text = render_markdown(source, site_host=HOST, external_label=LABEL)
+    assert text == "Vad gäller? Skriv <script> & 5 < 6 &c. ett två Rad ett rad två, länk och ord. A B 1 2"

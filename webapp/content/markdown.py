@@ -186,8 +186,14 @@ def _is_external(href: str, site_host: str) -> bool:
     return bool(host) and host != site_host
 
 
+_HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>')
+_BLOCK_END = re.compile(r"<(?:/p|br|/li|/h\d|/div)>")
+_TAG = re.compile(r"<[^>]*>")
+
+
 def html_to_text(fragment: str) -> str:
-    """The readable text of an HTML fragment, for search and previews."""
-    fragment = re.sub(r'<span class="visually-hidden">.*?</span>', "", fragment)
-    text = nh3.clean(re.sub(r"<(/p|br|/li|/h\d|/div)>", r" \g<0>", fragment), tags=set())
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    """The readable text of a fragment that `_sanitized` made: its tags are well formed and
+    every "<" in its text is escaped, so dropping what is between < and > leaves the text.
+    (nh3 did the same at three times the cost, a fifth of reading an article.)"""
+    text = _TAG.sub("", _BLOCK_END.sub(" ", _HIDDEN.sub("", fragment)))
+    return " ".join(html.unescape(text).split())
