@@ -10,8 +10,9 @@ tests/unit/test_whoosh_arrays.py checks every reader here against Whoosh's publi
 from __future__ import annotations
 
 import math
+import struct
+import zlib
 from array import array
-from collections.abc import Iterable
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -22,12 +23,16 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     _lenfield,
 )
-from whoosh.util.numeric import byte_to_length
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _HEADER
+from whoosh.compat import dumps
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # Whoosh's BM25F defaults, so scores match its own.
 B, K1 = 0.75, 1.2
 _INT_LENGTHS = np.array([byte_to_length(byte) for byte in range(256)], dtype=np.int64)
 _LENGTHS = _INT_LENGTHS.astype(np.float32)
+_INT, _UINT, _LONG = struct.Struct("!i"), struct.Struct("I"), struct.Struct("!q")
 _NO_POSTINGS = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
 
 
@@ -51,21 +56,32 @@ class ArrayBlocksCodec(W3Codec):
 
 class _ListFieldWriter(W3FieldWriter):
     """Writes exactly what Whoosh's field writer writes (tested byte for byte), but takes
-    each term's postings as arrays instead of making several Python calls per posting,
-    which was most of the time of a full build."""
+    each field's postings as arrays, and writes a term's posting blocks and its entry in
+    the term table without Whoosh's several Python calls and objects per posting, block and
+    term, which were most of the time of a full build (most terms, such as ids, slugs and
+    rare words, have one posting)."""
 
-    def add_term_lists(self, schema, lengths, fields: dict[str, Iterable]) -> None:
-        """`fields`: field name -> (term bytes, doc numbers, weights, value bytes) of each
-        term, terms in byte order, documents in increasing order; `lengths`: the segment's
+    def add_term_lists(self, schema, lengths, fields: dict[str, TermColumns]) -> None:
+        """`fields`: field name -> its postings as TermColumns; `lengths`: the segment's
         per-document reader."""
         for fieldname in sorted(fields):
             table = _length_table(lengths, fieldname)  # each document's length in this field
             self.start_field(fieldname, schema[fieldname])
-            for btext, docs, weights, values in fields[fieldname]:
-                self.start_term(btext)
-                self._postwriter.add_list(docs, weights, values, table[docs])
-                self.finish_term()
+            self._postwriter.write_terms(
+                fields[fieldname], table, self._format, self._tindex, pack_ushort(self._fieldid)
+            )
             self.finish_field()
+
+
+class TermColumns:
+    """One field's postings grouped by term: `terms` is (term bytes, start, end) in byte
+    order, and each term's postings are docs[start:end] (increasing) with their weights
+    and value bytes."""
+
+    __slots__ = ("terms", "docs", "weights", "values")
+
+    def __init__(self, terms: list[tuple[bytes, int, int]], docs: np.ndarray, weights: np.ndarray, values):
+        self.terms, self.docs, self.weights, self.values = terms, docs, weights, values
 
 
 def _length_table(lengths, fieldname: str) -> np.ndarray:
@@ -75,45 +91,107 @@ def _length_table(lengths, fieldname: str) -> np.ndarray:
     return _INT_LENGTHS[raw] if raw is not None else np.zeros(count, dtype=np.int64)
 
 
-class _ArrayPostingsWriter(W3PostingsWriter):
-    def add_list(self, ids: np.ndarray, weights: np.ndarray, values: list, lengths: np.ndarray) -> None:
-        """add_posting for each posting of a list of documents (not of a term vector, whose
-        ids are terms), a block at a time: the same blocks."""
-        limit = self._blocklimit
-        ids = ids.astype(np.uint32, copy=False)
-        deltas = ids.copy()
-        deltas[1:] -= ids[:-1]
-        for start in range(0, len(ids), limit):
-            if start:
-                self._write_block()
-            block = slice(start, start + limit)
-            block_weights = weights[block]
-            self._ids = array("I", ids[block].tobytes())
-            self._deltas = deltas[block]
-            self._deltas[0] = ids[start]  # each block's ids are delta-encoded from 0
-            self._weights = array("f", block_weights.astype(np.float32).tobytes())
-            self._values = [value for value in values[block] if value]
-            self._maxweight = max(0, block_weights.max().item())
-            known = lengths[block][lengths[block] > 0]
-            self._minlength = known.min().item() if len(known) else None
-            self._maxlength = known.max().item() if len(known) else 0
+_TERM_INFO = struct.Struct("!BfIBBfII")  # W3TermInfo's, for a term whose postings are not inlined
 
-    def _new_block(self):
-        super()._new_block()
-        self._deltas = None  # set by add_list
+
+class _ArrayPostingsWriter(W3PostingsWriter):
+    def write_terms(self, columns: TermColumns, table: np.ndarray, format_, tindex, prefix: bytes) -> None:
+        """Each term's posting blocks, and its row in the term table `tindex` (keys start
+        with `prefix`), as W3PostingsWriter and W3FieldWriter write them a posting at a time;
+        `format_`: the field's."""
+        docs = columns.docs.astype(np.int64)
+        deltas = docs.copy()
+        deltas[1:] -= docs[:-1]
+        firsts = [start for _, start, _ in columns.terms]
+        deltas[firsts] = docs[firsts]  # each term's ids are delta-encoded from 0
+        delta_bytes = deltas.astype(np.uint32).tobytes()
+        ids, weights = docs.tolist(), columns.weights.tolist()
+        rounded = columns.weights.astype(np.float32).tolist()  # as Whoosh's array("f") holds them
+        lengths, values = table[columns.docs].tolist(), columns.values
+        fixed = format_.fixed_value_size()
+        limit, postfile, add_row = self._blocklimit, self._postfile, tindex.add
+        for btext, start, end in columns.terms:
+            offset = postfile.tell()
+            total = minlength = None
+            maxlength = maxweight = 0
+            blocks = [_HEADER]
+            for first in range(start, end, limit):
+                last = min(first + limit, end)
+                block_deltas = delta_bytes[4 * first : 4 * last]
+                if first != start:  # a later block's ids are delta-encoded from 0 too
+                    block_deltas = _UINT.pack(ids[first]) + block_deltas[4:]
+                block_rounded = rounded[first:last]
+                known = [length for length in lengths[first:last] if length]
+                block_min = min(known) if known else None
+                block_max = max(known) if known else 0
+                block_weight = max(0, max(weights[first:last]))
+                data = dumps(
+                    (
+                        _CompactArray("I", block_deltas),
+                        _mini_weights(block_rounded),
+                        _mini_values([value for value in values[first:last] if value], fixed),
+                    ),
+                    2,
+                )
+                if self._compression:
+                    data = zlib.compress(data, self._compression)
+                info = dumps(
+                    (
+                        last - first,
+                        ids[last - 1],
+                        block_weight,
+                        self._compression,
+                        length_to_byte(block_min),
+                        length_to_byte(block_max),
+                    ),
+                    2,
+                )
+                size = len(info) + len(data)
+                blocks += [_INT.pack(-size if last == end else size), info, data]
+                total = sum(block_rounded) if total is None else total + sum(block_rounded)
+                if minlength is None:
+                    minlength = block_min
+                elif block_min is not None:
+                    minlength = min(minlength, block_min)
+                maxlength, maxweight = max(maxlength, block_max), max(maxweight, block_weight)
+            written = b"".join(blocks)
+            postfile.write(written)
+            row = _TERM_INFO.pack(
+                False,
+                total,
+                end - start,
+                0 if minlength is None else length_to_byte(minlength),
+                length_to_byte(maxlength),
+                maxweight,
+                ids[start],
+                ids[end - 1],
+            )
+            add_row(prefix + btext, row + _LONG.pack(offset) + _INT.pack(len(written)))
 
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
-        deltas = self._deltas
-        if deltas is None:
-            ids = np.frombuffer(self._ids, dtype=np.uint32)
-            deltas = np.diff(ids, prepend=np.uint32(0))
-        return _CompactArray("I", deltas.tobytes())  # delta-encoded
+        ids = np.frombuffer(self._ids, dtype=np.uint32)
+        return _CompactArray("I", np.diff(ids, prepend=np.uint32(0)).tobytes())  # delta-encoded
 
     def _mini_weights(self):
         weights = super()._mini_weights()  # None (all 1), one number (all the same) or a tuple
         return _CompactArray("f", weights) if isinstance(weights, tuple) else weights
+
+
+def _mini_weights(weights: list[float]):
+    """A block's weights as W3PostingsWriter._mini_weights minifies them (as our arrays)."""
+    first = weights[0]
+    if all(weight == first for weight in weights):
+        return None if first == 1.0 else first
+    return _CompactArray("f", tuple(weights))
+
+
+def _mini_values(values: list[bytes], fixed: int | None):
+    """A block's values as W3PostingsWriter._mini_values minifies them."""
+    if fixed is None or fixed < 0:
+        return tuple(values)
+    return None if fixed == 0 else b"".join(values)
 
 
 class _CompactArray(array):

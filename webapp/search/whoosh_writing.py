@@ -17,14 +17,14 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import repeat
 
 import numpy as np
 from whoosh.writing import SegmentWriter
 
 from webapp.parallel import forked_pool
-from webapp.search.whoosh_arrays import ArrayBlocksCodec
+from webapp.search.whoosh_arrays import ArrayBlocksCodec, TermColumns
 
 _REPORT_EVERY = 500  # documents between progress reports from a worker
 
@@ -48,17 +48,16 @@ class _FieldPostings:
         self.weights.extend(weights)
         self.values.extend(values)
 
-    def by_term(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
-        """(term bytes, doc numbers, weights, values) of each term, terms in byte order."""
+    def by_term(self) -> TermColumns:
+        """The postings grouped by term, terms in byte order, each term's documents in order."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")  # stable: each term's documents stay in order
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
         values = [self.values[number] for number in order.tolist()]
         ends = np.cumsum(np.bincount(terms, minlength=len(self.numbers))).tolist()
-        for btext, number in sorted(self.numbers.items()):
-            start, end = ends[number - 1] if number else 0, ends[number]
-            yield btext, docs[start:end], weights[start:end], values[start:end]
+        spans = [(btext, ends[n - 1] if n else 0, ends[n]) for btext, n in sorted(self.numbers.items())]
+        return TermColumns(spans, docs, weights, values)
 
 
 class _TermLists:
@@ -82,7 +81,7 @@ class _TermLists:
         fieldname, btext, docnum, weight, vbytes = item
         self.add_document_field(fieldname, docnum, (btext,), (weight,), (vbytes,))
 
-    def by_field(self) -> dict[str, Iterator]:
+    def by_field(self) -> dict[str, TermColumns]:
         """Each field's postings by term, for ArrayBlocksCodec's field writer."""
         return {fieldname: postings.by_term() for fieldname, postings in self.fields.items()}
 
