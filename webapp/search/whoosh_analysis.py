@@ -78,14 +78,27 @@ class StemmedText(TEXT):
             words = _TOKENS.findall(lowered)
         else:
             words = [token.lower() for token in _TOKENS.findall(value)]
-        stop = stopwords_for_language(self.lang)
-        words = [word for word in words if word not in stop]
-        counts = Counter(_STEMMER_OBJECTS[self.lang].stemWords(words))
+        counts = Counter(map(_TERMS[self.lang].__getitem__, words))  # each word looked up in C
+        counts.pop(None, None)  # stop words
         frequencies = list(counts.values())
         boost = self.format.field_boost
         weights = frequencies if boost == 1 else [frequency * boost for frequency in frequencies]
         values = list(map(_PACKED.__getitem__, frequencies))
-        return list(map(str.encode, counts)), frequencies, weights, values
+        return list(counts), frequencies, weights, values
+
+
+class _Terms(dict):
+    """Each word of a language seen so far -> its term bytes (None for a stop word): a text
+    is mostly words seen before, which are then neither looked up in the stop list nor
+    stemmed again (that was most of the time of analysing a text)."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.stop, self.stemmer = stopwords_for_language(lang), _STEMMER_OBJECTS[lang]
+
+    def __missing__(self, word: str) -> bytes | None:
+        term = self[word] = None if word in self.stop else self.stemmer.stemWord(word).encode()
+        return term
 
 
 class _Packed(dict):
@@ -97,3 +110,4 @@ class _Packed(dict):
 
 
 _PACKED = _Packed()
+_TERMS = {lang: _Terms(lang) for lang in _STEMMER_OBJECTS}
