@@ -21,12 +21,15 @@ from collections.abc import Callable
 from itertools import repeat
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
+from whoosh.formats import Existence
 from whoosh.writing import SegmentWriter
 
 from webapp.parallel import forked_pool
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, TermColumns
 
 _REPORT_EVERY = 500  # documents between progress reports from a worker
+_KNOWN_TERMS = 10_000  # keyword and name values whose terms a writer remembers
 
 
 class _FieldPostings:
@@ -43,6 +46,12 @@ class _FieldPostings:
 
     def add(self, docnum: int, btexts, weights, values) -> None:
         """One document's postings: its terms (each once) with their weights and values."""
+        if len(btexts) == 1:  # an id, a language, a year: appended, not extended
+            self.terms.append(self.numbers[btexts[0]])
+            self.docs.append(docnum)
+            self.weights.append(weights[0])
+            self.values.append(values[0])
+            return
         self.terms.extend(map(self.numbers.__getitem__, btexts))
         self.docs.extend(repeat(docnum, len(btexts)))
         self.weights.extend(weights)
@@ -103,6 +112,7 @@ class BulkWriter(SegmentWriter):
             self.cancel()
             raise ValueError(f"BulkWriter cannot write term vectors or spelling words: {unsupported}")
         self.pool = _TermLists()
+        self._known_terms: dict[tuple[str, str], tuple] = {}  # (field, value) -> its terms
 
     def add_document(self, **fields):
         """As Whoosh's add_document, without boosts or `_stored_` values (not used here)."""
@@ -118,11 +128,7 @@ class BulkWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
-                    btexts, frequencies, weights, values = field.index_columns(value)
-                else:
-                    items = list(field.index(value))
-                    btexts, frequencies, weights, values = zip(*items, strict=True) if items else ((),) * 4
+                btexts, frequencies, weights, values = self._terms(name, field, value)
                 if btexts:
                     self.pool.add_document_field(name, docnum, btexts, weights, values)
                     if field.scorable:
@@ -133,6 +139,23 @@ class BulkWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _terms(self, name: str, field, value) -> tuple:
+        """What `field.index(value)` yields, as columns: term bytes, frequencies, weights,
+        value bytes."""
+        if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
+            return field.index_columns(value)
+        if type(field.analyzer) is IDTokenizer and type(field.format) is Existence and isinstance(value, str):
+            return (value.encode(),), (1,), (field.format.field_boost,), (b"",)  # an id: the value
+        # Keywords and names: a few values (languages, years, topics) make most documents'.
+        key = (name, value) if isinstance(value, str) else None
+        terms = self._known_terms.get(key)
+        if terms is None:
+            items = list(field.index(value))
+            terms = tuple(zip(*items, strict=True)) if items else ((),) * 4
+            if key and len(self._known_terms) < _KNOWN_TERMS:
+                self._known_terms[key] = terms
+        return terms
 
     def _flush_segment(self):
         self.perdocwriter.close()
