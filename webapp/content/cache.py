@@ -154,13 +154,13 @@ class ArticleCache:
         """A freshly parsed article with its fingerprint set (worker processes call this)."""
         return replace(article, fingerprint=self.fingerprint(path, stamp))
 
-    def remember(self, path: str, stamp: Stamp, article: Article) -> None:
-        """Keep a freshly parsed article: appended to this load's pack, and in the manifest
-        when `save` writes it."""
+    def remember(self, path: str, stamp: Stamp, article: Article, pickled: bytes | None = None) -> None:
+        """Keep a freshly parsed article (`pickled`: as pickle.dumps gives it, if at hand):
+        appended to this load's pack, and in the manifest when `save` writes it."""
         if self.directory:
             if self._pack is None:
                 self._pack = open(self.directory / self._pack_name, "ab")  # noqa: SIM115 (closed by save)
-            data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickled or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
             where = (self._pack_name, self._pack.tell(), len(data))
             self._pack.write(data)
             entry = (*stamp, *(getattr(article, name) for name in CachedArticle.SUMMARY), where)

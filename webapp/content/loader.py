@@ -7,6 +7,7 @@ rather than stopping at the first, so a communicator can fix a batch in one go.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -38,7 +39,7 @@ from webapp.content.model import (
     Site,
     Topic,
 )
-from webapp.parallel import in_parallel
+from webapp.parallel import PARALLEL_FROM, in_parallel
 
 LANGUAGES = ("sv", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -590,14 +591,26 @@ class ContentLoader:
         ]
         todo = [number for number, article in enumerate(articles) if article is None]
         progress(len(files) - len(todo), len(files))
+
+        def parse_pickled(file: tuple[str, Stamp]) -> tuple[Article | bytes | None, list[Problem]]:
+            """parse, in a worker: a good article comes back pickled, as the cache keeps it,
+            so it is pickled once, not once to come back and again for the cache."""
+            article, found = parse(*file)
+            if article and not found and cache.directory:
+                return pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), found
+            return article, found
+
         parsed = in_parallel(
-            lambda file: parse(*file),
+            parse_pickled if len(todo) >= PARALLEL_FROM else lambda file: parse(*file),
             [files[number] for number in todo],
             lambda done: progress(done, len(files)),
         )
         for number, (article, found) in zip(todo, parsed, strict=True):
             problems.extend(found)
-            if article and not found:
+            if isinstance(article, bytes):
+                pickled, article = article, pickle.loads(article)
+                cache.remember(*files[number], article, pickled)
+            elif article and not found:
                 cache.remember(*files[number], article)
             articles[number] = article
         by_file = {path: article for (path, _), article in zip(files, articles, strict=True) if article}
