@@ -7,11 +7,13 @@ arrow comes from CSS), because a reader should know before following a link that
 the authority's site.
 
 Two CommonMark parsers share the work. markdown-it-py, with its plugins for the two
-extensions, renders any text that could use them or that holds raw HTML (which must show
-as text). Every other text, most articles, goes to cmark-gfm, the C reference parser:
-the same HTML after sanitizing (tests/unit/test_markdown.py compares the two on edge cases
-and on every article of the demo content and a generated corpus), six times as fast, which
-was most of a full build's reading time.
+extensions, renders any text with a language container, with any other use of attributes
+than a few plain words in a span, or with raw HTML (which must show as text). Every other
+text, most articles, goes to cmark-gfm, the C reference parser, whose output has its plain
+word spans (left as text) made spans: the same HTML after sanitizing
+(tests/unit/test_markdown.py compares the two on edge cases and on every article of the
+demo content and a generated corpus), six times as fast, which was most of a full build's
+reading time.
 """
 
 from __future__ import annotations
@@ -97,10 +99,17 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
         block.children = marked
 
 
-# What only markdown-it-py renders as we want: raw HTML ("<", shown as text), our attribute
-# spans ("{") and language containers (":::"), and links to scripts or files (which it
-# leaves as text, where cmark-gfm makes an empty link).
-_FOR_MARKDOWN_IT = ("<", "{", ":::")
+# What only markdown-it-py renders as we want: raw HTML ("<", shown as text), language
+# containers (":::"), attribute spans ("{") other than a few plain words in another
+# language, and links to scripts or files (which it leaves as text, where cmark-gfm makes
+# an empty link).
+_FOR_MARKDOWN_IT = ("<", ":::")
+# [plain words]{lang=en}: cmark-gfm leaves it as text, which is then made a span. Not after
+# "!", "]" or a backslash, nor holding what could be markup, a table cell or a line break.
+_PLAIN_SPAN = r"\[([^][\\`*_<>&{}|\"\n]+)\]\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}"
+_LANGUAGE_SPAN = re.compile(r"(?<![!\]\\])" + _PLAIN_SPAN)
+_RENDERED_SPAN = re.compile(_PLAIN_SPAN)
+_CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.MULTILINE)  # where a span would stay text
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
 _DELIMITER = re.compile(r"[*_]")
 _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)  # cmark-gfm's, never nested
@@ -121,6 +130,8 @@ def _for_markdown_it(source: str) -> bool:
     """Whether only markdown-it-py renders `source` as we want (cheap: run on every text)."""
     if any(mark in source for mark in _FOR_MARKDOWN_IT):
         return True
+    if "{" in source and not _plain_spans_only(source):
+        return True
     if ":" in source:
         # As a link would read it: backslash escapes and character references undone.
         lowered = source.lower().replace("\\", "")
@@ -138,6 +149,19 @@ def _for_markdown_it(source: str) -> bool:
             if not beside.isascii() and unicodedata.category(beside).startswith("S"):
                 return True
     return False
+
+
+def _plain_spans_only(source: str) -> bool:
+    """Whether every "{" of `source` begins a plain-words language span outside any other
+    brackets (markdown-it-py makes no link of a text holding one), with no code or link
+    reference (which could hold or be one) anywhere in the text."""
+    spans = [span.start() for span in _LANGUAGE_SPAN.finditer(source)]
+    return (
+        source.count("{") == len(spans)
+        and all(source.count("[", 0, start) == source.count("]", 0, start) for start in spans)
+        and "]:" not in source
+        and not _CODE.search(source)
+    )
 
 
 def _sanitized(rendered: str) -> str:
@@ -160,6 +184,8 @@ def _with_markdown_it(source: str, site_host: str, external_label: str) -> str:
 
 def _with_cmark(source: str, site_host: str, external_label: str) -> str:
     rendered = cmarkgfm.markdown_to_html_with_extensions(source, extensions=["table"])
+    if "{" in source:  # plain-words language spans, left as text
+        rendered = _RENDERED_SPAN.sub(r'<span lang="\2">\1</span>', rendered)
     _check_headings({int(level) for level in _HEADING_LEVEL.findall(rendered)})
     hint = f'<span class="visually-hidden"> ({html.escape(external_label)})</span>'
 
