@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import pickle
 
 import pytest
+from whoosh import index
 
+from bench.corpus import write_corpus
 from tests.conftest import LABEL, make_app
 from webapp.build import LiveBuild, open_build, write_build
 from webapp.content import ContentError, load_content
 from webapp.content.cache import CachedArticle, full_article
-from webapp.search import ArticleQuery
+from webapp.search import ArticleQuery, whoosh_backend
 from webapp.search.whoosh_backend import _IndexState
 
 
@@ -246,3 +249,35 @@ def test_a_change_goes_live_first_and_the_index_is_tidied_by_the_next_build(cont
     assert untidy_segments == 7  # one per save
     assert tidy_segments < untidy_segments
     assert untidy_titles == tidy_titles and "Ny rubrik 5" in tidy_titles
+
+
+def _postings_by_id(index_dir) -> dict:
+    """Every term of every field -> the ids, weights and field lengths of its documents."""
+    with index.open_dir(str(index_dir)).searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        postings = {}
+        for field, term in reader.all_terms():
+            matcher = reader.postings(field, term)
+            postings[field, term] = sorted(
+                (ids[doc], weight, reader.doc_field_length(doc, field))
+                for doc, weight in matcher.items_as("weight")
+            )
+        return postings
+
+
+def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monkeypatch):
+    """Each process of a large full build learns only its share's words before splitting
+    compounds against the words of all of them (a second pass); one process has all."""
+    write_corpus(1100, tmp_path / "content")
+    content = load_content(tmp_path / "content", LABEL)
+    assert len(content.articles) >= whoosh_backend.PARALLEL_BUILD_FROM
+    parallel = write_build(content, tmp_path / "parallel")
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_BUILD_FROM", len(content.articles) + 1)
+    alone = write_build(content, tmp_path / "alone")
+    by_all, by_one = _postings_by_id(parallel / "index"), _postings_by_id(alone / "index")
+    assert any(field == "parts_sv" for field, _ in by_one)
+    assert by_all == by_one
+    vocabulary, stems = "index/vocabulary.json", "index/stems.pickle"
+    assert (parallel / vocabulary).read_bytes() == (alone / vocabulary).read_bytes()
+    assert pickle.loads((parallel / stems).read_bytes()) == pickle.loads((alone / stems).read_bytes())

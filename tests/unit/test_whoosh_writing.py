@@ -15,10 +15,12 @@ import pytest
 from whoosh import index
 from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
+from webapp.search.whoosh_analysis import StemmedText
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
-from webapp.search.whoosh_writing import BulkWriter, write_in_parallel
+from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
 WORDS = [f"w{number}" for number in range(40)]
 SCHEMA = Schema(id=ID(stored=True), tags=KEYWORD(commas=True), body=TEXT, published=DATETIME(sortable=True))
@@ -120,3 +122,86 @@ def test_a_failing_document_commits_nothing(tmp_path):
     writer.add_document(**documents[0])
     writer.commit()
     assert index.open_dir(str(tmp_path)).doc_count() == 1
+
+
+LATE_SCHEMA = Schema(id=ID(stored=True), body=StemmedText("sv"), rare=StemmedText("sv"))
+SWEDISH = ["älv", "sjö", "skog", "fjäll", "myr", "hav", "å", "och", "våtmark", "kust", "ö", "berg"]
+
+
+def _late_documents(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [{"id": str(n), "body": " ".join(rng.choices(SWEDISH, k=rng.randint(1, 5)))} for n in range(count)]
+
+
+def _rare(words: list[str], corpus: set[str]) -> str:
+    """A late field depending on the corpus: a document's words that not every word of
+    the corpus is longer than (standing in for the compound parts)."""
+    return " ".join(word for word in words if len(word) < max(map(len, corpus)))
+
+
+def _write_with_second_pass(directory, documents, late, learned_by_parent):
+    directory.mkdir()
+    ix = index.create_in(str(directory), LATE_SCHEMA)
+
+    def learn(words: dict[str, set[str]]) -> set[str]:
+        learned_by_parent.append(words)
+        return words["sv"]
+
+    write_in_parallel(
+        ix,
+        documents.__getitem__,
+        len(documents),
+        lambda done: None,
+        procs=2,
+        second=SecondPass(learn, late),
+        codec=ArrayBlocksCodec(blocklimit=16, compression=0),
+        compound=False,
+    )
+    return ix
+
+
+def test_a_second_pass_indexes_fields_that_depend_on_every_processs_words(tmp_path):
+    documents = _late_documents(400, seed=15)
+    documents[399]["body"] += " fjällvärldsarvet"  # the longest word, in the second share only
+    learned = []
+
+    def late(number: int, corpus: set[str]) -> dict:
+        return {"rare": _rare(documents[number]["body"].split(), corpus)}
+
+    ix = _write_with_second_pass(tmp_path / "ours", documents, late, learned)
+    every_word = {word for document in documents for word in document["body"].split()}
+    assert learned == [{"sv": every_word}]  # the words of both processes' shares
+    # The same files as each half written in one pass, with the late field made beforehand.
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    reference_ix = index.create_in(str(reference), LATE_SCHEMA)
+    for half in (documents[:200], documents[200:]):
+        codec = ArrayBlocksCodec(blocklimit=16, compression=0)
+        writer = BulkWriter(reference_ix, codec=codec, compound=False)
+        for document in half:
+            writer.add_document(**document, rare=_rare(document["body"].split(), every_word))
+        writer.commit(merge=False)
+    assert _files(tmp_path / "ours") == _files(reference)
+    with ix.searcher() as searcher:  # shorter than a word only the second share has
+        found = {hit["id"] for hit in searcher.search(Term("rare", "våtmark"), limit=None)}
+        assert any(int(ident) < 200 for ident in found)
+
+
+@pytest.mark.parametrize("failing", ["first pass", "second pass"])
+def test_a_process_failing_in_either_pass_stops_the_others_and_commits_nothing(tmp_path, failing):
+    documents = _late_documents(40, seed=16)
+
+    def late(number: int, corpus: set[str]) -> dict:
+        if failing == "second pass" and number == 5:
+            raise ValueError("document 5 cannot be finished")
+        return {"rare": "sjö"}
+
+    if failing == "first pass":
+        documents[30] = {"id": "30", "body": "x", "unknown_field": "y"}
+    with pytest.raises(Exception, match="unknown_field|document 5"):
+        _write_with_second_pass(tmp_path / "ours", documents, late, [])
+    ix = index.open_dir(str(tmp_path / "ours"))
+    assert ix.doc_count() == 0
+    writer = BulkWriter(ix)  # the lock was released
+    writer.add_document(id="0", body="sjö")
+    writer.commit()

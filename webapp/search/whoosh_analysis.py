@@ -51,6 +51,16 @@ def exact_analyzer():
 
 
 _TOKENS = re.compile(WORDS)
+
+
+def text_words(text: str) -> list[str]:
+    """The words of `text` in lower case, as the analyzer finds them."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # no letter grew: the same tokens as lowering each
+        return _TOKENS.findall(lowered)
+    return [token.lower() for token in _TOKENS.findall(text)]
+
+
 _STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}
 
 
@@ -70,14 +80,15 @@ class StemmedText(TEXT):
         btexts, frequencies, weights, values = self.index_columns(value)
         return zip(btexts, frequencies, map(float, weights), values, strict=True)
 
-    def index_columns(self, value: str) -> tuple[list, list, list, list]:
+    def index_columns(
+        self, value: str, seen: dict[str, set[str]] | None = None
+    ) -> tuple[list, list, list, list]:
         """What `index` yields, as columns: term bytes, frequencies, weights, value bytes
-        (BulkWriter takes these without making a tuple per term)."""
-        lowered = value.lower()
-        if len(lowered) == len(value):  # no letter grew: the same tokens as lowering each
-            words = _TOKENS.findall(lowered)
-        else:
-            words = [token.lower() for token in _TOKENS.findall(value)]
+        (BulkWriter takes these without making a tuple per term). The words of `value` are
+        added to `seen[lang]`, if given."""
+        words = text_words(value)
+        if seen is not None:
+            seen.setdefault(self.lang, set()).update(words)
         counts = Counter(map(_TERMS[self.lang].__getitem__, words))  # each word looked up in C
         counts.pop(None, None)  # stop words
         frequencies = list(counts.values())

@@ -34,9 +34,9 @@ from webapp.content.model import Article, SearchSettings
 from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, compound_parts
-from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer
+from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer, text_words
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
-from webapp.search.whoosh_writing import BulkWriter, write_in_parallel
+from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
@@ -46,6 +46,7 @@ FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
+PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on every core
 SNIPPET_WINDOW, SNIPPET_LEAD = 400, 80  # the text analysed for an excerpt, around a match
 # How much each field counts: a match in the title beats one in the text; a compound part
 # or a prefix counts a little, so whole-word matches rank first.
@@ -111,15 +112,15 @@ def _fingerprint(article: Article) -> str:
     return hashlib.sha1(repr(article).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+def _article_words(article: Article) -> set[str]:
+    """The words of the texts an article's StemmedText fields index, as they find them."""
+    return {word for text in (article.title, article.lead, article.body_text) for word in text_words(text)}
 
 
 def _words_by_language(articles: Iterable[Article]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for article in map(full_article, articles):
-        text = f"{article.title} {article.lead} {article.body_text}"
-        found.setdefault(article.lang, set()).update(_words(text))
+        found.setdefault(article.lang, set()).update(_article_words(article))
     return found
 
 
@@ -131,11 +132,20 @@ class _DocumentMaker:
         self.names = names  # topic/partner id -> its names in every language
 
     def __call__(self, article: Article) -> dict:
+        return self.fields(article) | self.parts(article, self.vocabularies)
+
+    def parts(self, article: Article, vocabularies: dict[str, Vocabulary]) -> dict:
+        """The fields that depend on the whole corpus's words (`vocabularies`)."""
+        if article.lang != "sv":
+            return {}
+        return {"parts_sv": " ".join(compound_parts(_article_words(article), vocabularies[article.lang]))}
+
+    def fields(self, article: Article) -> dict:
+        """Every other field."""
         lang = article.lang
         names = [name for ref in article.topics + article.partners for name in self.names.get(ref, [])]
         names += [contact.name for contact in article.contacts]
-        text = " ".join([article.title, article.lead, article.body_text])
-        document = {
+        return {
             "id": f"{lang}:{article.slug}",
             "key": article.key,
             "lang": lang,
@@ -151,9 +161,6 @@ class _DocumentMaker:
             f"lead_{lang}": article.lead,
             f"body_{lang}": article.body_text,
         }
-        if lang == "sv":
-            document["parts_sv"] = " ".join(compound_parts(set(_words(text)), self.vocabularies[lang]))
-        return document
 
 
 class _IndexState:
@@ -312,35 +319,47 @@ class WhooshBackend(SearchBackend):
             created = index.open_dir(str(directory))
             state = old
         changed = [article for ident, article in zip(ids, articles, strict=True) if ident in changed_ids]
-        # The words of every changed article, before any is indexed: compounds are split
-        # against the whole corpus. 500 articles to a worker: a set of words comes back.
-        shares = [range(start, min(start + 500, len(changed))) for start in range(0, len(changed), 500)]
-
-        def words_of_share(share: range) -> dict[str, set[str]]:
-            return _words_by_language(changed[number] for number in share)
-
-        for words in in_parallel(words_of_share, shares, chunksize=1, parallel_from=4):
-            for lang, found in words.items():
-                state.add_words(lang, found)
-        make_document = _DocumentMaker(
-            {lang: state.vocabulary(lang) for lang in {article.lang for article in changed}}, names
-        )
         # Documents gone from the old index: only looked for where the counts say there are some.
         kept = len(fingerprints) - sum(1 for ident in changed_ids if ident not in state.fingerprints)
         gone = state.fingerprints.keys() - fingerprints.keys() if len(state.fingerprints) > kept else set()
-        if old is None and len(changed) > 2000:
+        if old is None and len(changed) >= PARALLEL_BUILD_FROM:
             # A full build of a large corpus: one process per core, each writing a segment
             # of its own (merging them is single-threaded; searches are fast enough without).
+            # Compounds are split against the whole corpus, whose words each process learns
+            # while analysing its share: their parts are indexed in a second pass.
+            make_document = _DocumentMaker({}, names)
+
+            def learn(words: dict[str, set[str]]) -> dict[str, Vocabulary]:
+                for lang, found in words.items():
+                    state.add_words(lang, found)
+                return {lang: state.vocabulary(lang) for lang in words}
+
             write_in_parallel(
                 created,
-                lambda number: make_document(full_article(changed[number])),
+                lambda number: make_document.fields(full_article(changed[number])),
                 len(changed),
                 progress,
                 procs=os.cpu_count() or 1,
+                second=SecondPass(
+                    learn, lambda number, learned: make_document.parts(full_article(changed[number]), learned)
+                ),
                 codec=_codec(),
                 compound=False,
             )
         elif changed or gone or old is None or (tidy and state.untidy):
+            # The words of every changed article, before any is indexed: compounds are split
+            # against the whole corpus. 500 articles to a worker: a set of words comes back.
+            shares = [range(start, min(start + 500, len(changed))) for start in range(0, len(changed), 500)]
+
+            def words_of_share(share: range) -> dict[str, set[str]]:
+                return _words_by_language(changed[number] for number in share)
+
+            for words in in_parallel(words_of_share, shares, chunksize=1, parallel_from=4):
+                for lang, found in words.items():
+                    state.add_words(lang, found)
+            make_document = _DocumentMaker(
+                {lang: state.vocabulary(lang) for lang in {article.lang for article in changed}}, names
+            )
             writer = BulkWriter(created, codec=_codec(), compound=False)
             for ident in gone:
                 writer.delete_by_term("id", ident)
@@ -572,7 +591,7 @@ class WhooshBackend(SearchBackend):
         second, when there are several words, is what to search if no article has them all.
         (None, None) without words. Synonyms widen a word; best bets add pinned articles.
         """
-        words = _words(query.text)[:MAX_WORDS]
+        words = text_words(query.text)[:MAX_WORDS]
         if not query.text.strip():
             return None, None
         if not words:
@@ -667,7 +686,7 @@ def _settings_as_json(settings: SearchSettings) -> dict:
     """Synonyms and best bets with every phrase normalised the way queries are."""
 
     def normal(phrases) -> list[str]:
-        return [" ".join(_words(phrase)) for phrase in phrases]
+        return [" ".join(text_words(phrase)) for phrase in phrases]
 
     return {
         "synonyms": {lang: [normal(group) for group in groups] for lang, groups in settings.synonyms.items()},

@@ -18,6 +18,7 @@ import multiprocessing
 from array import array
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -104,8 +105,11 @@ class BulkWriter(SegmentWriter):
     spelling words are not supported (ours has neither); the codec must be an
     ArrayBlocksCodec, which writes a term at a time."""
 
-    def __init__(self, ix, codec: ArrayBlocksCodec | None = None, **kwargs):
+    def __init__(self, ix, codec: ArrayBlocksCodec | None = None, gather_words: bool = False, **kwargs):
+        """`gather_words`: keep the words of every text analysed by a field that can say
+        them (StemmedText's index_columns) in `words` (language -> words)."""
         super().__init__(ix, codec=codec or ArrayBlocksCodec(), **kwargs)
+        self.words: dict[str, set[str]] | None = {} if gather_words else None
         schema = self.schema
         unsupported = [name for name, field in schema.items() if field.vector or field.separate_spelling()]
         if unsupported:
@@ -140,11 +144,26 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def add_late_fields(self, docnum: int, **fields) -> None:
+        """Index more fields of document `docnum`, one added before without them (and not
+        stored): for documents in increasing order, as each field's lengths are a column."""
+        perdoc = self.perdocwriter
+        for name in sorted(fields):
+            field = self.schema[name]
+            if field.stored or field.column_type:
+                raise ValueError(f"a late field is only indexed: {name}")
+            btexts, frequencies, weights, values = self._terms(name, field, fields[name])
+            if btexts:
+                self.pool.add_document_field(name, docnum, btexts, weights, values)
+                if field.scorable:
+                    perdoc._docnum = docnum  # where Whoosh's per-document writer adds the length
+                    perdoc.add_field(name, field, None, sum(frequencies))
+
     def _terms(self, name: str, field, value) -> tuple:
         """What `field.index(value)` yields, as columns: term bytes, frequencies, weights,
         value bytes."""
         if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
-            return field.index_columns(value)
+            return field.index_columns(value, self.words)
         if type(field.analyzer) is IDTokenizer and type(field.format) is Existence and isinstance(value, str):
             return (value.encode(),), (1,), (field.format.field_boost,), (b"",)  # an id: the value
         # Keywords and names: a few values (languages, years, topics) make most documents'.
@@ -165,6 +184,17 @@ class BulkWriter(SegmentWriter):
         lengths.close()
 
 
+@dataclass
+class SecondPass:
+    """Fields that depend on the words of every document, which no one process has all of.
+    Once each process has added its share, `learn` runs in the parent on the words all of
+    them saw (language -> words) and returns what every process then needs to make the
+    late fields of its documents: `late(n, learned)` gives those of the n-th."""
+
+    learn: Callable[[dict[str, set[str]]], object]
+    late: Callable[[int, object], dict]
+
+
 _SHARE_JOB: tuple | None = None  # what forked workers run; set before they fork
 
 
@@ -174,23 +204,43 @@ def write_in_parallel(
     count: int,
     progress: Callable[[int], None],
     procs: int,
+    second: SecondPass | None = None,
     **options,
 ) -> None:
     """Index documents 0..count-1 (`document(n)` makes the n-th) into a fresh index as
-    `procs` segments, each written by a forked process, and commit them together."""
+    `procs` segments, each written by a forked process, and commit them together; with
+    `second`, each process then adds the late fields of its documents."""
     global _SHARE_JOB
     procs = max(1, min(procs, count))
     parent = BulkWriter(ix, **options)  # holds the lock and commits the table of segments
-    done = multiprocessing.get_context("fork").SimpleQueue()
-    _SHARE_JOB = (ix, document, options, done)
+    context = multiprocessing.get_context("fork")
+    done, learned = context.SimpleQueue(), context.SimpleQueue()  # from the workers, to them
+    _SHARE_JOB = (ix, document, second, options, done, learned)
     shares = [(count * part // procs, count * (part + 1) // procs) for part in range(procs)]
+    seen: list[dict[str, set[str]]] = []
     try:
         with forked_pool(procs) as pool:
-            written = pool.map_async(_write_share, shares)
+            written = pool.map_async(_write_share, shares, chunksize=1)  # a share each: they meet
             while not written.ready():
                 written.wait(0.2)
                 while not done.empty():
-                    progress(done.get())
+                    report = done.get()
+                    if isinstance(report, int):
+                        progress(report)
+                        continue
+                    if report is None:  # a process failed: the others must not wait for it
+                        for _ in range(procs):
+                            learned.put(None)
+                        continue
+                    seen.append(report)
+                    if len(seen) == procs:  # every process's words: learn from them all
+                        every: dict[str, set[str]] = {}
+                        for words in seen:
+                            for lang, found in words.items():
+                                every.setdefault(lang, set()).update(found)
+                        answer = second.learn(every)
+                        for _ in range(procs):
+                            learned.put(answer)
             segments = written.get()
         while not done.empty():
             progress(done.get())
@@ -206,13 +256,25 @@ def write_in_parallel(
 
 def _write_share(share: tuple[int, int]):
     """In a forked worker: one segment of the documents numbered `share` (start, stop)."""
-    ix, document, options, done = _SHARE_JOB
-    writer = BulkWriter(ix, _lk=False, **options)
+    ix, document, second, options, done, learned = _SHARE_JOB
+    writer = BulkWriter(ix, _lk=False, gather_words=second is not None, **options)
     start, stop = share
-    for number in range(start, stop):
-        writer.add_document(**document(number))
-        if (number - start + 1) % _REPORT_EVERY == 0:
-            done.put(_REPORT_EVERY)
+    try:
+        for number in range(start, stop):
+            writer.add_document(**document(number))
+            if (number - start + 1) % _REPORT_EVERY == 0:
+                done.put(_REPORT_EVERY)
+    except BaseException:
+        if second is not None:
+            done.put(None)  # the parent then tells the others not to wait for these words
+        raise
     done.put((stop - start) % _REPORT_EVERY)
+    if second is not None:
+        done.put(writer.words)
+        answer = learned.get()
+        if answer is None:
+            raise RuntimeError("another process failed before its second pass")
+        for number in range(start, stop):
+            writer.add_late_fields(number - start, **second.late(number, answer))
     # Not writer._finish(): the temporary folder it removes is shared with the parent.
     return writer._finalize_segment()
