@@ -251,33 +251,37 @@ def test_a_change_goes_live_first_and_the_index_is_tidied_by_the_next_build(cont
     assert untidy_titles == tidy_titles and "Ny rubrik 5" in tidy_titles
 
 
-def _postings_by_id(index_dir) -> dict:
-    """Every term of every field -> the ids, weights and field lengths of its documents."""
+def _indexed(index_dir) -> tuple[dict, dict]:
+    """Every term of every field -> the ids, weights and field lengths of its documents;
+    and every stored article by id."""
     with index.open_dir(str(index_dir)).searcher() as searcher:
         reader = searcher.reader()
+        stored = {fields["id"]: fields["article"] for _, fields in reader.iter_docs()}
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
         postings = {}
         for field, term in reader.all_terms():
-            matcher = reader.postings(field, term)
+            found = reader.postings(field, term).items_as("weight")
             postings[field, term] = sorted(
-                (ids[doc], weight, reader.doc_field_length(doc, field))
-                for doc, weight in matcher.items_as("weight")
+                (ids[doc], weight, reader.doc_field_length(doc, field)) for doc, weight in found
             )
-        return postings
+        return postings, stored
 
 
 def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monkeypatch):
     """Each process of a large full build learns only its share's words before splitting
-    compounds against the words of all of them (a second pass); one process has all."""
+    compounds against the words of all of them (a second pass), and reads its articles
+    from the packs the loader's processes wrote; one process has all, parsed in memory."""
     write_corpus(1100, tmp_path / "content")
-    content = load_content(tmp_path / "content", LABEL)
-    assert len(content.articles) >= whoosh_backend.PARALLEL_BUILD_FROM
-    parallel = write_build(content, tmp_path / "parallel")
-    monkeypatch.setattr(whoosh_backend, "PARALLEL_BUILD_FROM", len(content.articles) + 1)
-    alone = write_build(content, tmp_path / "alone")
-    by_all, by_one = _postings_by_id(parallel / "index"), _postings_by_id(alone / "index")
+    packed = load_content(tmp_path / "content", LABEL, cache_dir=tmp_path / "cache")
+    assert len(packed.articles) >= whoosh_backend.PARALLEL_BUILD_FROM
+    assert all(isinstance(article, CachedArticle) for article in packed.articles)
+    parallel = write_build(packed, tmp_path / "parallel")
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_BUILD_FROM", len(packed.articles) + 1)
+    alone = write_build(load_content(tmp_path / "content", LABEL), tmp_path / "alone")
+    (by_all, stored_by_all), (by_one, stored_by_one) = _indexed(parallel / "index"), _indexed(alone / "index")
     assert any(field == "parts_sv" for field, _ in by_one)
     assert by_all == by_one
+    assert stored_by_all == stored_by_one
     vocabulary, stems = "index/vocabulary.json", "index/stems.pickle"
     assert (parallel / vocabulary).read_bytes() == (alone / vocabulary).read_bytes()
     assert pickle.loads((parallel / stems).read_bytes()) == pickle.loads((alone / stems).read_bytes())

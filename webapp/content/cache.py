@@ -154,18 +154,35 @@ class ArticleCache:
         """A freshly parsed article with its fingerprint set (worker processes call this)."""
         return replace(article, fingerprint=self.fingerprint(path, stamp))
 
-    def remember(self, path: str, stamp: Stamp, article: Article, pickled: bytes | None = None) -> None:
-        """Keep a freshly parsed article (`pickled`: as pickle.dumps gives it, if at hand):
-        appended to this load's pack, and in the manifest when `save` writes it."""
+    def remember(self, path: str, stamp: Stamp, article: Article) -> None:
+        """Keep a freshly parsed article: appended to this load's pack, and in the manifest
+        when `save` writes it."""
         if self.directory:
-            if self._pack is None:
-                self._pack = open(self.directory / self._pack_name, "ab")  # noqa: SIM115 (closed by save)
-            data = pickled or pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
-            where = (self._pack_name, self._pack.tell(), len(data))
-            self._pack.write(data)
-            entry = (*stamp, *(getattr(article, name) for name in CachedArticle.SUMMARY), where)
-            self._manifest[path] = self._changes[path] = entry
-            self._dirty = True
+            self._keep(path, stamp, *self.packed(article))
+
+    @staticmethod
+    def packed(article: Article) -> tuple[tuple, bytes]:
+        """A parsed article as `keep` takes it: its summary and its pickle (worker
+        processes call this, so the article is pickled once and never sent whole)."""
+        return tuple(getattr(article, name) for name in CachedArticle.SUMMARY), pickle.dumps(
+            article, protocol=pickle.HIGHEST_PROTOCOL
+        )
+
+    def keep(
+        self, path: str, stamp: Stamp, summary: tuple, pickled: bytes, reparse: Callable[[str], Article]
+    ) -> CachedArticle:
+        """Keep an article `packed` made, and return it as the cache knows it: its whole
+        Article is read back only if a build needs it. Readable once `save` has run."""
+        return CachedArticle(self._keep(path, stamp, summary, pickled)[2:], self, path, reparse)
+
+    def _keep(self, path: str, stamp: Stamp, summary: tuple, pickled: bytes) -> tuple:
+        if self._pack is None:
+            self._pack = open(self.directory / self._pack_name, "ab")  # noqa: SIM115 (closed by save)
+        where = (self._pack_name, self._pack.tell(), len(pickled))
+        self._pack.write(pickled)
+        entry = self._manifest[path] = self._changes[path] = (*stamp, *summary, where)
+        self._dirty = True
+        return entry
 
     def save(self, present: Set[str]) -> None:
         """Write what changed, forgetting files that no longer exist."""

@@ -7,7 +7,6 @@ rather than stopping at the first, so a communicator can fix a batch in one go.
 from __future__ import annotations
 
 import os
-import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -592,24 +591,23 @@ class ContentLoader:
         todo = [number for number, article in enumerate(articles) if article is None]
         progress(len(files) - len(todo), len(files))
 
-        def parse_pickled(file: tuple[str, Stamp]) -> tuple[Article | bytes | None, list[Problem]]:
-            """parse, in a worker: a good article comes back pickled, as the cache keeps it,
-            so it is pickled once, not once to come back and again for the cache."""
+        def parse_packed(file: tuple[str, Stamp]) -> tuple[Article | tuple | None, list[Problem]]:
+            """parse, in a worker: a good article comes back as the cache keeps it, pickled
+            once, and is not unpickled here. A full build reads it in its own workers."""
             article, found = parse(*file)
             if article and not found and cache.directory:
-                return pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL), found
+                return cache.packed(article), found
             return article, found
 
         parsed = in_parallel(
-            parse_pickled if len(todo) >= PARALLEL_FROM else lambda file: parse(*file),
+            parse_packed if len(todo) >= PARALLEL_FROM else lambda file: parse(*file),
             [files[number] for number in todo],
             lambda done: progress(done, len(files)),
         )
         for number, (article, found) in zip(todo, parsed, strict=True):
             problems.extend(found)
-            if isinstance(article, bytes):
-                pickled, article = article, pickle.loads(article)
-                cache.remember(*files[number], article, pickled)
+            if isinstance(article, tuple):
+                article = cache.keep(*files[number], *article, reparse)
             elif article and not found:
                 cache.remember(*files[number], article)
             articles[number] = article
