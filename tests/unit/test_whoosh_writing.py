@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from whoosh import index
-from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocWriter
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
@@ -205,3 +205,34 @@ def test_a_process_failing_in_either_pass_stops_the_others_and_commits_nothing(t
     writer = BulkWriter(ix)  # the lock was released
     writer.add_document(id="0", body="sjö")
     writer.commit()
+
+
+class _ZlibStoredFields(ArrayBlocksCodec):
+    """Stored fields as indexes written before 2026-11-27 have them: compressed with zlib."""
+
+    def per_document_writer(self, storage, segment):
+        return W3PerDocWriter(self, storage, segment)
+
+
+def _zstandard_frames(directory) -> int:
+    return sum(path.read_bytes().count(b"\x28\xb5\x2f\xfd") for path in directory.iterdir())
+
+
+def test_stored_fields_are_zstandard_and_those_written_with_zlib_before_are_still_read(tmp_path):
+    documents = _documents(30, seed=17)
+    ix = index.create_in(str(tmp_path), SCHEMA)
+    for codec in (_ZlibStoredFields(), ArrayBlocksCodec()):
+        writer = BulkWriter(ix, codec=codec, compound=False)
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit(merge=False)
+        if isinstance(codec, _ZlibStoredFields):
+            assert _zstandard_frames(tmp_path) == 0
+    assert _zstandard_frames(tmp_path) >= 30
+    expected = [document["id"] for document in documents] * 2
+    with ix.searcher() as searcher:
+        assert [searcher.stored_fields(number)["id"] for number in range(60)] == expected
+    BulkWriter(ix, codec=ArrayBlocksCodec(), compound=False).commit(optimize=True)  # read, written again
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+        assert [searcher.stored_fields(number)["id"] for number in range(60)] == expected

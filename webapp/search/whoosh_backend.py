@@ -40,7 +40,7 @@ from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parall
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "9"
+INDEX_FORMAT = "10"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
