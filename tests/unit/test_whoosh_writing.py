@@ -18,6 +18,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
+from webapp.search import whoosh_arrays
 from webapp.search.whoosh_analysis import StemmedText
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
@@ -80,6 +81,13 @@ def test_bulk_writer_writes_whooshs_own_bytes(tmp_path, merge):
     ours = _written(tmp_path / "ours", BulkWriter, ArrayBlocksCodec, batches, merge)
     assert [kind for kind, _, _ in ours].count(".pst") == (1 if merge else 2)
     assert ours == _whooshs_own(tmp_path / "whooshs", batches, merge)
+
+
+def test_terms_written_in_short_runs_are_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(whoosh_arrays, "_RUN", 5)  # many runs, and terms longer than a run
+    batches = [_documents(300, seed=18)]
+    ours = _written(tmp_path / "ours", BulkWriter, ArrayBlocksCodec, batches, merge=False)
+    assert ours == _whooshs_own(tmp_path / "whooshs", batches, merge=False)
 
 
 def test_parallel_writer_writes_a_segment_per_process(tmp_path):

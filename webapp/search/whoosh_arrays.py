@@ -133,7 +133,7 @@ class _ListFieldWriter(W3FieldWriter):
 class TermColumns:
     """One field's postings grouped by term: `terms` is (term bytes, start, end) in byte
     order, and each term's postings are docs[start:end] (increasing) with their weights
-    and value bytes."""
+    and value bytes; a term's postings follow the last term's."""
 
     __slots__ = ("terms", "docs", "weights", "values")
 
@@ -155,19 +155,34 @@ class _ArrayPostingsWriter(W3PostingsWriter):
     def write_terms(self, columns: TermColumns, table: np.ndarray, format_, tindex, prefix: bytes) -> None:
         """Each term's posting blocks, and its row in the term table `tindex` (keys start
         with `prefix`), as W3PostingsWriter and W3FieldWriter write them a posting at a time;
-        `format_`: the field's."""
-        docs = columns.docs.astype(np.int64)
+        `format_`: the field's. Terms are written in runs of about _RUN postings, each
+        turned into Python lists at once (a field's millions at once took gigabytes)."""
+        fixed = format_.fixed_value_size()
+        for run in _runs(columns.terms):
+            low, high = run[0][1], run[-1][2]
+            self._write_run(
+                [(btext, start - low, end - low) for btext, start, end in run],
+                columns.docs[low:high],
+                columns.weights[low:high],
+                columns.values[low:high],
+                table,
+                fixed,
+                tindex,
+                prefix,
+            )
+
+    def _write_run(self, terms, docs, weights, values, table, fixed, tindex, prefix: bytes) -> None:
+        lengths = table[docs].tolist()
+        docs = docs.astype(np.int64)
         deltas = docs.copy()
         deltas[1:] -= docs[:-1]
-        firsts = [start for _, start, _ in columns.terms]
+        firsts = [start for _, start, _ in terms]
         deltas[firsts] = docs[firsts]  # each term's ids are delta-encoded from 0
         delta_bytes = deltas.astype(np.uint32).tobytes()
-        ids, weights = docs.tolist(), columns.weights.tolist()
-        rounded = columns.weights.astype(np.float32).tolist()  # as Whoosh's array("f") holds them
-        lengths, values = table[columns.docs].tolist(), columns.values
-        fixed = format_.fixed_value_size()
+        rounded = weights.astype(np.float32).tolist()  # as Whoosh's array("f") holds them
+        ids, weights = docs.tolist(), weights.tolist()
         limit, postfile, add_row = self._blocklimit, self._postfile, tindex.add
-        for btext, start, end in columns.terms:
+        for btext, start, end in terms:
             offset = postfile.tell()
             total = minlength = None
             maxlength = maxweight = 0
@@ -234,6 +249,21 @@ class _ArrayPostingsWriter(W3PostingsWriter):
     def _mini_weights(self):
         weights = super()._mini_weights()  # None (all 1), one number (all the same) or a tuple
         return _CompactArray("f", weights) if isinstance(weights, tuple) else weights
+
+
+_RUN = 1 << 16  # postings turned into Python lists at a time
+
+
+def _runs(terms: list[tuple[bytes, int, int]]):
+    """The terms (term bytes, start, end) in runs of about _RUN postings (a longer term alone)."""
+    run: list[tuple[bytes, int, int]] = []
+    for term in terms:
+        if run and term[2] - run[0][1] > _RUN:
+            yield run
+            run = []
+        run.append(term)
+    if run:
+        yield run
 
 
 def _mini_weights(weights: list[float]):

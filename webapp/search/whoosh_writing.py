@@ -60,13 +60,16 @@ class _FieldPostings:
 
     def by_term(self) -> TermColumns:
         """The postings grouped by term, terms in byte order, each term's documents in order."""
-        terms = np.frombuffer(self.terms, dtype=np.uint32)
-        order = np.argsort(terms, kind="stable")  # stable: each term's documents stay in order
+        ordered = sorted(self.numbers.items())  # (term bytes, its number), in byte order
+        rank = np.empty(len(ordered), dtype=np.uint32)  # term number -> its place in that order
+        rank[[number for _, number in ordered]] = np.arange(len(ordered), dtype=np.uint32)
+        places = rank[np.frombuffer(self.terms, dtype=np.uint32)]
+        order = np.argsort(places, kind="stable")  # stable: each term's documents stay in order
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
         values = [self.values[number] for number in order.tolist()]
-        ends = np.cumsum(np.bincount(terms, minlength=len(self.numbers))).tolist()
-        spans = [(btext, ends[n - 1] if n else 0, ends[n]) for btext, n in sorted(self.numbers.items())]
+        ends = np.cumsum(np.bincount(places, minlength=len(ordered))).tolist()
+        spans = [(btext, ends[at - 1] if at else 0, ends[at]) for at, (btext, _) in enumerate(ordered)]
         return TermColumns(spans, docs, weights, values)
 
 
