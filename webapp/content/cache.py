@@ -71,18 +71,23 @@ class CachedArticle:
             raise AttributeError(name)
         return getattr(self.article(), name)
 
-    def article(self) -> Article:
-        if self._article is None:
-            try:
-                self._article = pickle.loads(self._cache.read(self._where))
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, TypeError):
-                self._article = self._reparse(self._path)
-        return self._article
+    def article(self, keep: bool = True) -> Article:
+        """The whole Article, kept for the next call unless `keep` is false."""
+        if self._article is not None:
+            return self._article
+        try:
+            article = pickle.loads(self._cache.read(self._where))
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, TypeError):
+            article = self._reparse(self._path)
+        if keep:
+            self._article = article
+        return article
 
 
-def full_article(article: Article | CachedArticle) -> Article:
-    """The whole Article, reading it from the cache if only its summary is at hand."""
-    return article.article() if isinstance(article, CachedArticle) else article
+def full_article(article: Article | CachedArticle, keep: bool = True) -> Article:
+    """The whole Article, reading it from the cache if only its summary is at hand (and
+    keeping it in memory, unless `keep` is false)."""
+    return article.article(keep) if isinstance(article, CachedArticle) else article
 
 
 class ArticleCache:

@@ -46,6 +46,7 @@ FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
 VOCABULARY_FILE = "vocabulary.json"
 MAX_WORDS = 12
+COMPOUNDS = ("sv",)  # languages whose compounds are split into their parts
 PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on every core
 SNIPPET_WINDOW, SNIPPET_LEAD = 400, 80  # the text analysed for an excerpt, around a match
 # How much each field counts: a match in the title beats one in the text; a compound part
@@ -136,9 +137,10 @@ class _DocumentMaker:
 
     def parts(self, article: Article, vocabularies: dict[str, Vocabulary]) -> dict:
         """The fields that depend on the whole corpus's words (`vocabularies`)."""
-        if article.lang != "sv":
+        if article.lang not in COMPOUNDS:
             return {}
-        return {"parts_sv": " ".join(compound_parts(_article_words(article), vocabularies[article.lang]))}
+        parts = compound_parts(_article_words(article), vocabularies[article.lang])
+        return {f"parts_{article.lang}": " ".join(parts)}
 
     def fields(self, article: Article) -> dict:
         """Every other field."""
@@ -326,8 +328,18 @@ class WhooshBackend(SearchBackend):
             # A full build of a large corpus: one process per core, each writing a segment
             # of its own (merging them is single-threaded; searches are fast enough without).
             # Compounds are split against the whole corpus, whose words each process learns
-            # while analysing its share: their parts are indexed in a second pass.
+            # while analysing its share: their parts are indexed in a second pass. Articles
+            # only summarised in memory are read from the cache twice, not kept: a process
+            # would otherwise hold its whole share.
             make_document = _DocumentMaker({}, names)
+
+            def article(number: int) -> Article:
+                return full_article(changed[number], keep=False)
+
+            def parts(number: int, vocabularies: dict[str, Vocabulary]) -> dict:
+                if changed[number].lang not in COMPOUNDS:  # known without reading the article
+                    return {}
+                return make_document.parts(article(number), vocabularies)
 
             def learn(words: dict[str, set[str]]) -> dict[str, Vocabulary]:
                 for lang, found in words.items():
@@ -336,13 +348,11 @@ class WhooshBackend(SearchBackend):
 
             write_in_parallel(
                 created,
-                lambda number: make_document.fields(full_article(changed[number])),
+                lambda number: make_document.fields(article(number)),
                 len(changed),
                 progress,
                 procs=os.cpu_count() or 1,
-                second=SecondPass(
-                    learn, lambda number, learned: make_document.parts(full_article(changed[number]), learned)
-                ),
+                second=SecondPass(learn, parts),
                 codec=_codec(),
                 compound=False,
             )
@@ -633,7 +643,7 @@ class WhooshBackend(SearchBackend):
             scale = 1.0 if lang == reading else 0.25
             for token in stemming_analyzer(lang)(word):
                 for name in ("title", "lead", "body", "parts"):
-                    if name == "parts" and lang != "sv":
+                    if name == "parts" and lang not in COMPOUNDS:
                         continue
                     clauses.append(Term(f"{name}_{lang}", token.text, boost=WEIGHTS[name] * scale))
             if len(word) >= 4:
