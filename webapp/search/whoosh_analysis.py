@@ -80,15 +80,10 @@ class StemmedText(TEXT):
         btexts, frequencies, weights, values = self.index_columns(value)
         return zip(btexts, frequencies, map(float, weights), values, strict=True)
 
-    def index_columns(
-        self, value: str, seen: dict[str, set[str]] | None = None
-    ) -> tuple[list, list, list, list]:
+    def index_columns(self, value: str) -> tuple[list, list, list, list]:
         """What `index` yields, as columns: term bytes, frequencies, weights, value bytes
-        (BulkWriter takes these without making a tuple per term). The words of `value` are
-        added to `seen[lang]`, if given."""
+        (BulkWriter takes these without making a tuple per term)."""
         words = text_words(value)
-        if seen is not None:
-            seen.setdefault(self.lang, set()).update(words)
         counts = Counter(map(_TERMS[self.lang].__getitem__, words))  # each word looked up in C
         counts.pop(None, None)  # stop words
         frequencies = list(counts.values())
@@ -122,3 +117,15 @@ class _Packed(dict):
 
 _PACKED = _Packed()
 _TERMS = {lang: _Terms(lang) for lang in _STEMMER_OBJECTS}
+
+
+def forget_words() -> None:
+    """Forget the words StemmedText fields have analysed (their terms are found again)."""
+    for terms in _TERMS.values():
+        terms.clear()
+
+
+def words_seen() -> dict[str, set[str]]:
+    """Each language's words that StemmedText fields analysed since `forget_words`: known
+    without a pass of their own, as each word's term is remembered."""
+    return {lang: set(terms) for lang, terms in _TERMS.items() if terms}

@@ -115,7 +115,7 @@ def _fingerprint(article: Article) -> str:
 
 def _article_words(article: Article) -> set[str]:
     """The words of the texts an article's StemmedText fields index, as they find them."""
-    return {word for text in (article.title, article.lead, article.body_text) for word in text_words(text)}
+    return set().union(*map(text_words, (article.title, article.lead, article.body_text)))
 
 
 def _words_by_language(articles: Iterable[Article]) -> dict[str, set[str]]:

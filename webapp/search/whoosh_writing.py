@@ -27,6 +27,7 @@ from whoosh.formats import Existence
 from whoosh.writing import SegmentWriter
 
 from webapp.parallel import forked_pool
+from webapp.search.whoosh_analysis import forget_words, words_seen
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, TermColumns
 
 _REPORT_EVERY = 500  # documents between progress reports from a worker
@@ -67,7 +68,7 @@ class _FieldPostings:
         order = np.argsort(places, kind="stable")  # stable: each term's documents stay in order
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
-        values = [self.values[number] for number in order.tolist()]
+        values = list(map(self.values.__getitem__, order.tolist()))
         ends = np.cumsum(np.bincount(places, minlength=len(ordered))).tolist()
         spans = [(btext, ends[at - 1] if at else 0, ends[at]) for at, (btext, _) in enumerate(ordered)]
         return TermColumns(spans, docs, weights, values)
@@ -108,11 +109,8 @@ class BulkWriter(SegmentWriter):
     spelling words are not supported (ours has neither); the codec must be an
     ArrayBlocksCodec, which writes a term at a time."""
 
-    def __init__(self, ix, codec: ArrayBlocksCodec | None = None, gather_words: bool = False, **kwargs):
-        """`gather_words`: keep the words of every text analysed by a field that can say
-        them (StemmedText's index_columns) in `words` (language -> words)."""
+    def __init__(self, ix, codec: ArrayBlocksCodec | None = None, **kwargs):
         super().__init__(ix, codec=codec or ArrayBlocksCodec(), **kwargs)
-        self.words: dict[str, set[str]] | None = {} if gather_words else None
         schema = self.schema
         unsupported = [name for name, field in schema.items() if field.vector or field.separate_spelling()]
         if unsupported:
@@ -166,7 +164,7 @@ class BulkWriter(SegmentWriter):
         """What `field.index(value)` yields, as columns: term bytes, frequencies, weights,
         value bytes."""
         if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
-            return field.index_columns(value, self.words)
+            return field.index_columns(value)
         if type(field.analyzer) is IDTokenizer and type(field.format) is Existence and isinstance(value, str):
             return (value.encode(),), (1,), (field.format.field_boost,), (b"",)  # an id: the value
         # Keywords and names: a few values (languages, years, topics) make most documents'.
@@ -191,8 +189,9 @@ class BulkWriter(SegmentWriter):
 class SecondPass:
     """Fields that depend on the words of every document, which no one process has all of.
     Once each process has added its share, `learn` runs in the parent on the words all of
-    them saw (language -> words) and returns what every process then needs to make the
-    late fields of its documents: `late(n, learned)` gives those of the n-th."""
+    their StemmedText fields analysed (language -> words) and returns what every process
+    then needs to make the late fields of its documents: `late(n, learned)` gives those
+    of the n-th."""
 
     learn: Callable[[dict[str, set[str]]], object]
     late: Callable[[int, object], dict]
@@ -260,7 +259,9 @@ def write_in_parallel(
 def _write_share(share: tuple[int, int]):
     """In a forked worker: one segment of the documents numbered `share` (start, stop)."""
     ix, document, second, options, done, learned = _SHARE_JOB
-    writer = BulkWriter(ix, _lk=False, gather_words=second is not None, **options)
+    writer = BulkWriter(ix, _lk=False, **options)
+    if second is not None:
+        forget_words()  # what the parent analysed before forking
     start, stop = share
     try:
         for number in range(start, stop):
@@ -273,7 +274,7 @@ def _write_share(share: tuple[int, int]):
         raise
     done.put((stop - start) % _REPORT_EVERY)
     if second is not None:
-        done.put(writer.words)
+        done.put(words_seen())
         answer = learned.get()
         if answer is None:
             raise RuntimeError("another process failed before its second pass")
