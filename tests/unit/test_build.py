@@ -11,7 +11,7 @@ from whoosh import index
 from bench.corpus import write_corpus
 from tests.conftest import LABEL, make_app
 from webapp.build import LiveBuild, open_build, write_build
-from webapp.content import ContentError, load_content
+from webapp.content import ContentError, ContentLoader, load_content
 from webapp.content.cache import CachedArticle, full_article
 from webapp.search import ArticleQuery, whoosh_backend
 from webapp.search.whoosh_backend import _IndexState
@@ -154,6 +154,21 @@ def test_packs_no_article_is_read_from_any_more_are_deleted(content_tree, tmp_pa
     assert not first.exists() and len(list(cache.glob("*.pack"))) == 1  # its only article changed
     (again,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
     assert isinstance(again, CachedArticle) and full_article(again) == article
+
+
+def test_edits_followed_by_one_loader_are_appended_to_one_pack(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a")
+    content_tree.article("b")
+    loader = ContentLoader(content_tree.root, LABEL, cache_dir=cache)
+    loader.load()
+    for number in range(3):  # as `flask build --watch` applies saves
+        path = content_tree.article("a", title=f"Rubrik {number}")
+        content = loader.apply([path])
+    assert len(list(cache.glob("*.pack"))) == 1
+    again = ContentLoader(content_tree.root, LABEL, cache_dir=cache).load()
+    titles = sorted(full_article(article).title for article in again.articles)
+    assert titles == sorted(article.title for article in content.articles) and "Rubrik 2" in titles
 
 
 @pytest.fixture(params=[True, False], ids=["in the same process", "in a new process"])

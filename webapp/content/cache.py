@@ -3,8 +3,9 @@
 One manifest file holds, per article file, its modification time and size and the few
 fields a build needs about an unchanged article (key, language, slug, dates of
 publication, earlier slugs, fingerprint) and where the whole parsed article is: packs,
-files the articles parsed by one load are appended to, read only if a build needs more
-(a full build). A rebuild after one change thus reads one file, not every article.
+files the articles parsed by one load are appended to (one per process parsing them),
+read only if a build needs more (a full build). A rebuild after one change thus reads one
+file, not every article.
 Packs, not a file per article: creating a file cost up to 0.8 ms on our machine, most of
 a full build's reading time at 100,000 articles; appending costs microseconds. A pack no
 entry points to any more is deleted. Entries are valid while the file's modification time
@@ -104,8 +105,7 @@ class ArticleCache:
         self._manifest: dict[str, tuple] = {}
         self._changes: dict[str, tuple | None] = {}  # since the main file; None: removed
         self._dirty = False
-        self._pack_name = f"{os.getpid()}-{uuid.uuid4().hex}{PACK_SUFFIX}"  # this load's pack
-        self._pack = None
+        self._pack: tuple | None = None  # this process's: (pid, name, descriptor or None, size)
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
             try:
@@ -160,31 +160,42 @@ class ArticleCache:
         return replace(article, fingerprint=self.fingerprint(path, stamp))
 
     def remember(self, path: str, stamp: Stamp, article: Article) -> None:
-        """Keep a freshly parsed article: appended to this load's pack, and in the manifest
-        when `save` writes it."""
+        """Keep a freshly parsed article: appended to this process's pack, and in the
+        manifest when `save` writes it."""
         if self.directory:
-            self._keep(path, stamp, *self.packed(article))
+            self._enter(path, stamp, *self.packed(article))
 
-    @staticmethod
-    def packed(article: Article) -> tuple[tuple, bytes]:
-        """A parsed article as `keep` takes it: its summary and its pickle (worker
-        processes call this, so the article is pickled once and never sent whole)."""
-        return tuple(getattr(article, name) for name in CachedArticle.SUMMARY), pickle.dumps(
-            article, protocol=pickle.HIGHEST_PROTOCOL
-        )
+    def packed(self, article: Article) -> tuple[tuple, tuple[str, int, int]]:
+        """Append a freshly parsed article to this process's pack; return its summary and
+        where it is, which `keep` takes. Worker processes call this: each writes its own
+        pack, so no article is sent whole to the process that keeps the manifest."""
+        data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        pid = os.getpid()
+        if self._pack is None or self._pack[0] != pid:  # this process's first article
+            self._pack = (pid, f"{pid}-{uuid.uuid4().hex}{PACK_SUFFIX}", None, 0)
+        _, name, descriptor, size = self._pack
+        if descriptor is None:  # opened again after a save, to go on appending
+            descriptor = os.open(self.directory / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            size = os.fstat(descriptor).st_size
+        written = os.write(descriptor, data)  # unbuffered: a worker may end without closing it
+        if written != len(data):
+            raise OSError(f"{name}: only {written} of {len(data)} bytes written")
+        self._pack = (pid, name, descriptor, size + written)
+        return tuple(getattr(article, field) for field in CachedArticle.SUMMARY), (name, size, written)
 
     def keep(
-        self, path: str, stamp: Stamp, summary: tuple, pickled: bytes, reparse: Callable[[str], Article]
+        self,
+        path: str,
+        stamp: Stamp,
+        summary: tuple,
+        where: tuple[str, int, int],
+        reparse: Callable[[str], Article],
     ) -> CachedArticle:
-        """Keep an article `packed` made, and return it as the cache knows it: its whole
-        Article is read back only if a build needs it. Readable once `save` has run."""
-        return CachedArticle(self._keep(path, stamp, summary, pickled)[2:], self, path, reparse)
+        """Keep an article `packed` appended, and return it as the cache knows it: its whole
+        Article is read back only if a build needs it."""
+        return CachedArticle(self._enter(path, stamp, summary, where)[2:], self, path, reparse)
 
-    def _keep(self, path: str, stamp: Stamp, summary: tuple, pickled: bytes) -> tuple:
-        if self._pack is None:
-            self._pack = open(self.directory / self._pack_name, "ab")  # noqa: SIM115 (closed by save)
-        where = (self._pack_name, self._pack.tell(), len(pickled))
-        self._pack.write(pickled)
+    def _enter(self, path: str, stamp: Stamp, summary: tuple, where: tuple[str, int, int]) -> tuple:
         entry = self._manifest[path] = self._changes[path] = (*stamp, *summary, where)
         self._dirty = True
         return entry
@@ -193,9 +204,9 @@ class ArticleCache:
         """Write what changed, forgetting files that no longer exist."""
         if not self.directory:
             return
-        if self._pack is not None:
-            self._pack.close()  # before the manifest points into it
-            self._pack = None
+        if self._pack is not None and self._pack[0] == os.getpid() and self._pack[2] is not None:
+            os.close(self._pack[2])  # opened again by the next article this process keeps
+            self._pack = (*self._pack[:2], None, self._pack[3])
         for gone in self._manifest.keys() - present:
             del self._manifest[gone]
             self._changes[gone] = None

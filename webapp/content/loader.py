@@ -592,8 +592,8 @@ class ContentLoader:
         progress(len(files) - len(todo), len(files))
 
         def parse_packed(file: tuple[str, Stamp]) -> tuple[Article | tuple | None, list[Problem]]:
-            """parse, in a worker: a good article comes back as the cache keeps it, pickled
-            once, and is not unpickled here. A full build reads it in its own workers."""
+            """parse, in a worker: a good article is appended to the worker's pack, and only
+            its summary and place come back. A full build reads it in its own workers."""
             article, found = parse(*file)
             if article and not found and cache.directory:
                 return cache.packed(article), found
