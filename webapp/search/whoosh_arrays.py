@@ -181,64 +181,92 @@ class _ArrayPostingsWriter(W3PostingsWriter):
         delta_bytes = deltas.astype(np.uint32).tobytes()
         rounded = weights.astype(np.float32).tolist()  # as Whoosh's array("f") holds them
         ids, weights = docs.tolist(), weights.tolist()
-        limit, postfile, add_row = self._blocklimit, self._postfile, tindex.add
+        limit, compression, postfile = self._blocklimit, self._compression, self._postfile
+        rows = _TermRows(tindex)
+        offset = postfile.tell()
         for btext, start, end in terms:
-            offset = postfile.tell()
-            total = minlength = None
-            maxlength = maxweight = 0
-            blocks = [_HEADER]
-            for first in range(start, end, limit):
-                last = min(first + limit, end)
-                block_deltas = delta_bytes[4 * first : 4 * last]
-                if first != start:  # a later block's ids are delta-encoded from 0 too
-                    block_deltas = _UINT.pack(ids[first]) + block_deltas[4:]
-                block_rounded = rounded[first:last]
-                known = [length for length in lengths[first:last] if length]
-                block_min = min(known) if known else None
-                block_max = max(known) if known else 0
-                block_weight = max(0, max(weights[first:last]))
+            if end - start == 1:  # most terms (ids, slugs, rare words): one posting, no lists
+                length, weight, value = lengths[start], max(0, weights[start]), values[start]
                 data = dumps(
                     (
-                        _CompactArray("I", block_deltas),
-                        _mini_weights(block_rounded),
-                        _mini_values([value for value in values[first:last] if value], fixed),
+                        _CompactArray("I", delta_bytes[4 * start : 4 * end]),
+                        None if rounded[start] == 1.0 else rounded[start],
+                        _mini_values([value] if value else [], fixed),
                     ),
                     2,
                 )
-                if self._compression:
-                    data = zlib.compress(data, self._compression)
+                if compression:
+                    data = zlib.compress(data, compression)
                 info = dumps(
-                    (
-                        last - first,
-                        ids[last - 1],
-                        block_weight,
-                        self._compression,
-                        length_to_byte(block_min),
-                        length_to_byte(block_max),
-                    ),
-                    2,
+                    (1, ids[start], weight, compression, length_to_byte(length), length_to_byte(length)), 2
                 )
                 size = len(info) + len(data)
-                blocks += [_INT.pack(-size if last == end else size), info, data]
-                total = sum(block_rounded) if total is None else total + sum(block_rounded)
-                if minlength is None:
-                    minlength = block_min
-                elif block_min is not None:
-                    minlength = min(minlength, block_min)
-                maxlength, maxweight = max(maxlength, block_max), max(maxweight, block_weight)
-            written = b"".join(blocks)
+                written = b"".join((_HEADER, _INT.pack(-size), info, data))
+                total, minlength, maxlength, maxweight = rounded[start], length or None, length, weight
+            else:
+                written, (total, minlength, maxlength, maxweight) = self._blocks(
+                    start, end, ids, delta_bytes, weights, rounded, lengths, values, fixed, limit
+                )
             postfile.write(written)
             row = _TERM_INFO.pack(
                 False,
                 total,
                 end - start,
-                0 if minlength is None else length_to_byte(minlength),
+                length_to_byte(minlength),
                 length_to_byte(maxlength),
                 maxweight,
                 ids[start],
                 ids[end - 1],
             )
-            add_row(prefix + btext, row + _LONG.pack(offset) + _INT.pack(len(written)))
+            rows.add(prefix + btext, row + _LONG.pack(offset) + _INT.pack(len(written)))
+            offset += len(written)
+        rows.close()
+
+    def _blocks(self, start, end, ids, delta_bytes, weights, rounded, lengths, values, fixed, limit):
+        """A term's posting blocks, and its total weight, lengths and highest weight."""
+        total = minlength = None
+        maxlength = maxweight = 0
+        blocks = [_HEADER]
+        for first in range(start, end, limit):
+            last = min(first + limit, end)
+            block_deltas = delta_bytes[4 * first : 4 * last]
+            if first != start:  # a later block's ids are delta-encoded from 0 too
+                block_deltas = _UINT.pack(ids[first]) + block_deltas[4:]
+            block_rounded = rounded[first:last]
+            known = [length for length in lengths[first:last] if length]
+            block_min = min(known) if known else None
+            block_max = max(known) if known else 0
+            block_weight = max(0, max(weights[first:last]))
+            data = dumps(
+                (
+                    _CompactArray("I", block_deltas),
+                    _mini_weights(block_rounded),
+                    _mini_values([value for value in values[first:last] if value], fixed),
+                ),
+                2,
+            )
+            if self._compression:
+                data = zlib.compress(data, self._compression)
+            info = dumps(
+                (
+                    last - first,
+                    ids[last - 1],
+                    block_weight,
+                    self._compression,
+                    length_to_byte(block_min),
+                    length_to_byte(block_max),
+                ),
+                2,
+            )
+            size = len(info) + len(data)
+            blocks += [_INT.pack(-size if last == end else size), info, data]
+            total = sum(block_rounded) if total is None else total + sum(block_rounded)
+            if minlength is None:
+                minlength = block_min
+            elif block_min is not None:
+                minlength = min(minlength, block_min)
+            maxlength, maxweight = max(maxlength, block_max), max(maxweight, block_weight)
+        return b"".join(blocks), (total, minlength, maxlength, maxweight)
 
     def _mini_ids(self):
         if self._byteids:
@@ -249,6 +277,32 @@ class _ArrayPostingsWriter(W3PostingsWriter):
     def _mini_weights(self):
         weights = super()._mini_weights()  # None (all 1), one number (all the same) or a tuple
         return _CompactArray("f", weights) if isinstance(weights, tuple) else weights
+
+
+class _TermRows:
+    """Rows added to Whoosh's term table (an OrderedHashWriter) as its `add` adds them, but
+    written with one call each and their positions counted, not asked of the file."""
+
+    _LENGTHS = struct.Struct("!ii")  # filetables' key and value lengths before each row
+
+    def __init__(self, tindex):
+        self.tindex = tindex
+        self.position = tindex.dbfile.tell()
+        self.lastkey = tindex.lastkey
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        tindex, position = self.tindex, self.position
+        tindex.index.append(position)
+        tindex.dbfile.write(b"".join((self._LENGTHS.pack(len(key), len(value)), key, value)))
+        hashed = tindex.hashfn(key)
+        tindex.buckets[hashed & 255].append((hashed, position))
+        self.position = position + 8 + len(key) + len(value)
+        self.lastkey = key
+
+    def close(self) -> None:
+        self.tindex.lastkey = self.lastkey
 
 
 _RUN = 1 << 16  # postings turned into Python lists at a time
