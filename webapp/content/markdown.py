@@ -106,12 +106,13 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
 _FOR_MARKDOWN_IT = ("<", ":::")
 # [plain words]{lang=en}: cmark-gfm leaves it as text, which is then made a span. Not after
 # "!", "]" or a backslash, nor holding what could be markup, a table cell or a line break.
-_PLAIN_SPAN = r"\[([^][\\`*_<>&{}|\"\n]+)\]\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}"
-_LANGUAGE_SPAN = re.compile(r"(?<![!\]\\])" + _PLAIN_SPAN)
-_RENDERED_SPAN = re.compile(_PLAIN_SPAN)
+_LANGUAGE_SPAN = _RENDERED_SPAN = re.compile(
+    r"\[([^][\\`*_<>&{}|\"\n]+)\]\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}"
+)
+_NOT_BEFORE_SPAN = ("!", "]", "\\")  # an image, a reference link, an escaped bracket
 _CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.MULTILINE)  # where a span would stay text
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
-_DELIMITER = re.compile(r"[*_]")
+_UNSAFE_SCHEME_NAMES = ("javascript", "vbscript", "file", "data")
+_UNSAFE_SCHEMES = tuple(f"{name}:" for name in _UNSAFE_SCHEME_NAMES)
 _LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)  # cmark-gfm's, never nested
 _HEADING_LEVEL = re.compile(r"<h([1-6])>")
 
@@ -127,27 +128,39 @@ def render_markdown(source: str, *, site_host: str, external_label: str) -> tupl
 
 
 def _for_markdown_it(source: str) -> bool:
-    """Whether only markdown-it-py renders `source` as we want (cheap: run on every text)."""
+    """Whether only markdown-it-py renders `source` as we want (cheap: run on every text,
+    so it searches with str.find, not with regular expressions over the whole text)."""
     if any(mark in source for mark in _FOR_MARKDOWN_IT):
         return True
     if "{" in source and not _plain_spans_only(source):
         return True
-    if ":" in source:
-        # As a link would read it: backslash escapes and character references undone.
-        lowered = source.lower().replace("\\", "")
-        if "&" in lowered:
-            lowered = html.unescape(lowered)
-        if any(scheme in lowered for scheme in _UNSAFE_SCHEMES):
-            return True
+    if ":" in source and _may_link_to_unsafe_scheme(source):
+        return True
     if source.isascii():
         return False
     # cmark-gfm follows CommonMark 0.29, markdown-it-py 0.31, where a symbol such as € or
     # © beside * or _ counts as punctuation, which changes what is emphasis.
-    for delimiter in _DELIMITER.finditer(source):
-        start, end = delimiter.span()
-        for beside in source[max(start - 1, 0) : start] + source[end : end + 1]:
-            if not beside.isascii() and unicodedata.category(beside).startswith("S"):
-                return True
+    for delimiter in "*_":
+        at = source.find(delimiter)
+        while at != -1:
+            for beside in source[max(at - 1, 0) : at] + source[at + 1 : at + 2]:
+                if not beside.isascii() and unicodedata.category(beside).startswith("S"):
+                    return True
+            at = source.find(delimiter, at + 1)
+    return False
+
+
+def _may_link_to_unsafe_scheme(source: str) -> bool:
+    """Whether a scheme such as javascript: could be written in `source`, as a link would
+    read it: backslash escapes and character references undone."""
+    if "&" in source:  # a character reference could spell any of it
+        lowered = html.unescape(source.lower().replace("\\", ""))
+        return any(scheme in lowered for scheme in _UNSAFE_SCHEMES)
+    at = source.find(":")
+    while at != -1:  # every scheme ends with ":": look at what comes before each
+        if source[max(at - 40, 0) : at].replace("\\", "").lower().endswith(_UNSAFE_SCHEME_NAMES):
+            return True
+        at = source.find(":", at + 1)
     return False
 
 
@@ -155,7 +168,11 @@ def _plain_spans_only(source: str) -> bool:
     """Whether every "{" of `source` begins a plain-words language span outside any other
     brackets (markdown-it-py makes no link of a text holding one), with no code or link
     reference (which could hold or be one) anywhere in the text."""
-    spans = [span.start() for span in _LANGUAGE_SPAN.finditer(source)]
+    spans = [
+        span.start()
+        for span in _LANGUAGE_SPAN.finditer(source)
+        if source[span.start() - 1 : span.start()] not in _NOT_BEFORE_SPAN
+    ]
     return (
         source.count("{") == len(spans)
         and all(source.count("[", 0, start) == source.count("]", 0, start) for start in spans)
