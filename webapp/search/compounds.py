@@ -10,6 +10,7 @@ in a separate, lightly weighted field, so whole-word matches still rank first.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import chain
 
 MIN_WORD = 8  # shorter words are rarely compounds worth splitting
 MIN_PART = 4  # shorter parts ("sam", "the") are noise
@@ -25,7 +26,7 @@ class Vocabulary:
         self.stem = stem
         self.words: set[str] = set() if stems is None else _parts(words)
         self.stems: set[str] = set() if stems is None else stems
-        self.splits: dict[str, list[str]] = {}  # word -> its parts, as the corpus repeats words
+        self.splits = _Splits(self)  # word -> its parts, as the corpus repeats words
         if stems is None:
             self.add(words)
 
@@ -44,6 +45,18 @@ class Vocabulary:
     def has_word(self, part: str) -> bool:
         """A head is written in its base form (klimat-, samverkan-s-), so only exact words."""
         return part in self.words
+
+
+class _Splits(dict):
+    """Each word split so far -> its parts; a word not split yet is split when looked up."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, word: str) -> list[str]:
+        parts = self[word] = split_compound(word, self.vocabulary)
+        return parts
 
 
 def _parts(words: Iterable[str]) -> set[str]:
@@ -75,12 +88,7 @@ def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
-def compound_parts(words: Iterable[str], vocabulary: Vocabulary | set[str]) -> list[str]:
-    """All parts of all compounds among `words`, for the index's compound field."""
-    found: list[str] = []
-    splits = vocabulary.splits if isinstance(vocabulary, Vocabulary) else {}
-    for word in words:
-        if word not in splits:
-            splits[word] = split_compound(word, vocabulary)
-        found.extend(splits[word])
-    return found
+def compound_parts(words: Iterable[str], vocabulary: Vocabulary) -> list[str]:
+    """All parts of all compounds among `words`, for the index's compound field (each
+    word looked up in C: a text's words were mostly split before)."""
+    return list(chain.from_iterable(map(vocabulary.splits.__getitem__, words)))
