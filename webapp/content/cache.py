@@ -21,7 +21,6 @@ import os
 import pickle
 import uuid
 from collections.abc import Callable, Set
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -154,10 +153,6 @@ class ArticleCache:
         if entry is None or entry[0] != stamp[0] or entry[1] != stamp[1]:
             return None
         return CachedArticle(entry[2:], self, path, reparse)
-
-    def fingerprinted(self, path: str, stamp: Stamp, article: Article) -> Article:
-        """A freshly parsed article with its fingerprint set (worker processes call this)."""
-        return replace(article, fingerprint=self.fingerprint(path, stamp))
 
     def remember(self, path: str, stamp: Stamp, article: Article) -> None:
         """Keep a freshly parsed article: appended to this process's pack, and in the

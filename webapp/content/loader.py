@@ -352,7 +352,7 @@ def _load_changes(reader: _FileReader, data: dict, zone: ZoneInfo) -> tuple[Chan
     return tuple(sorted(notes, key=lambda n: n.changed_at, reverse=True))
 
 
-def _load_article(path, root, problems, content_parts, render) -> Article | None:
+def _load_article(path, root, problems, content_parts, render, fingerprint: str = "") -> Article | None:
     site, topics, partners, images = content_parts
     reader = _FileReader(path, root, problems)
     match = ARTICLE_FILE.match(path.name)
@@ -401,6 +401,7 @@ def _load_article(path, root, problems, content_parts, render) -> Article | None
         changes=changes,
         old_slugs=old_slugs,
         source=reader.name,
+        fingerprint=fingerprint,
     )
     return article
 
@@ -572,10 +573,8 @@ class ContentLoader:
 
         def parse(path: str, stamp: Stamp | None = None) -> tuple[Article | None, list[Problem]]:
             found: list[Problem] = []
-            article = _load_article(Path(path), root, found, context, render)
-            if article and not found and stamp:
-                article = cache.fingerprinted(path, stamp, article)
-            return article, found
+            fingerprint = cache.fingerprint(path, stamp) if stamp else ""
+            return _load_article(Path(path), root, found, context, render, fingerprint), found
 
         def reparse(path: str) -> Article:  # its pack vanished after the manifest was read
             article, found = parse(path)

@@ -19,7 +19,6 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 from whoosh.analysis import IDTokenizer
@@ -36,26 +35,28 @@ _KNOWN_TERMS = 10_000  # keyword and name values whose terms a writer remembers
 
 class _FieldPostings:
     """One field's postings as they come, in flat typed arrays (a few bulk appends per
-    document, about 24 bytes a posting), grouped by term only when the segment is written."""
+    document, about 24 bytes a posting), grouped by term only when the segment is written.
+    Each document's number is kept once, with how many postings it added."""
 
-    __slots__ = ("numbers", "terms", "docs", "weights", "values")
+    __slots__ = ("numbers", "terms", "docs", "counts", "weights", "values")
 
     def __init__(self):
         self.numbers: defaultdict[bytes, int] = defaultdict()  # term bytes -> its number here
         self.numbers.default_factory = self.numbers.__len__  # a new term: the next number
-        self.terms, self.docs, self.weights = array("I"), array("I"), array("d")
+        self.terms, self.weights = array("I"), array("d")
+        self.docs, self.counts = array("I"), array("I")
         self.values: list[bytes] = []
 
     def add(self, docnum: int, btexts, weights, values) -> None:
         """One document's postings: its terms (each once) with their weights and values."""
+        self.docs.append(docnum)
+        self.counts.append(len(btexts))
         if len(btexts) == 1:  # an id, a language, a year: appended, not extended
             self.terms.append(self.numbers[btexts[0]])
-            self.docs.append(docnum)
             self.weights.append(weights[0])
             self.values.append(values[0])
             return
         self.terms.extend(map(self.numbers.__getitem__, btexts))
-        self.docs.extend(repeat(docnum, len(btexts)))
         self.weights.extend(weights)
         self.values.extend(values)
 
@@ -66,7 +67,10 @@ class _FieldPostings:
         rank[[number for _, number in ordered]] = np.arange(len(ordered), dtype=np.uint32)
         places = rank[np.frombuffer(self.terms, dtype=np.uint32)]
         order = np.argsort(places, kind="stable")  # stable: each term's documents stay in order
-        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        docs = np.repeat(
+            np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32)
+        )
+        docs = docs[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
         values = list(map(self.values.__getitem__, order.tolist()))
         ends = np.cumsum(np.bincount(places, minlength=len(ordered))).tolist()
