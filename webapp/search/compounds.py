@@ -88,6 +88,25 @@ def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:
     return sorted(parts, key=len, reverse=True)
 
 
+class _Candidates(dict):
+    """Each word -> itself if it is long enough to be a compound, else None."""
+
+    def __missing__(self, word: str) -> str | None:
+        kept = self[word] = word if len(word) >= MIN_WORD else None
+        return kept
+
+
+_CANDIDATES = _Candidates()
+
+
+def candidates(*word_lists: Iterable[str]) -> tuple[str, ...]:
+    """The distinct words of `word_lists` long enough to be compounds, found in C; the same
+    word is the same string object, so keeping many texts' candidates costs little."""
+    found = set(map(_CANDIDATES.__getitem__, chain.from_iterable(word_lists)))
+    found.discard(None)
+    return tuple(found)
+
+
 def compound_parts(words: Iterable[str], vocabulary: Vocabulary) -> list[str]:
     """All parts of all compounds among `words`, for the index's compound field (each
     word looked up in C: a text's words were mostly split before)."""

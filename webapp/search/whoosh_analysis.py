@@ -55,10 +55,23 @@ _TOKENS = re.compile(WORDS)
 
 def text_words(text: str) -> list[str]:
     """The words of `text` in lower case, as the analyzer finds them."""
+    words = getattr(text, "words", None)
+    if words is not None:  # an AnalysedText
+        return words
     lowered = text.lower()
     if len(lowered) == len(text):  # no letter grew: the same tokens as lowering each
         return _TOKENS.findall(lowered)
     return [token.lower() for token in _TOKENS.findall(text)]
+
+
+class AnalysedText(str):
+    """A text whose words (text_words) were found once, for StemmedText and for whoever
+    else needs them, so they are not found again when it is indexed."""
+
+    def __new__(cls, text: str):
+        made = super().__new__(cls, text)
+        made.words = text_words(text)
+        return made
 
 
 _STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}

@@ -33,8 +33,15 @@ from webapp.content.cache import full_article
 from webapp.content.model import Article, SearchSettings
 from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
-from webapp.search.compounds import Vocabulary, compound_parts
-from webapp.search.whoosh_analysis import STEMMERS, StemmedText, exact_analyzer, stemming_analyzer, text_words
+from webapp.search.compounds import Vocabulary, candidates, compound_parts
+from webapp.search.whoosh_analysis import (
+    STEMMERS,
+    AnalysedText,
+    StemmedText,
+    exact_analyzer,
+    stemming_analyzer,
+    text_words,
+)
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
@@ -118,6 +125,12 @@ def _article_words(article: Article) -> set[str]:
     return set().union(*map(text_words, (article.title, article.lead, article.body_text)))
 
 
+def _compound_candidates(document: dict) -> tuple[str, ...]:
+    """The words of a document's analysed texts that may be compounds."""
+    lang = document["lang"]
+    return candidates(*(text_words(document[f"{name}_{lang}"]) for name in ("title", "lead", "body")))
+
+
 def _words_by_language(articles: Iterable[Article]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for article in map(full_article, articles):
@@ -133,14 +146,16 @@ class _DocumentMaker:
         self.names = names  # topic/partner id -> its names in every language
 
     def __call__(self, article: Article) -> dict:
-        return self.fields(article) | self.parts(article, self.vocabularies)
-
-    def parts(self, article: Article, vocabularies: dict[str, Vocabulary]) -> dict:
-        """The fields that depend on the whole corpus's words (`vocabularies`)."""
+        document = self.fields(article)
         if article.lang not in COMPOUNDS:
-            return {}
-        parts = compound_parts(_article_words(article), vocabularies[article.lang])
-        return {f"parts_{article.lang}": " ".join(parts)}
+            return document
+        return document | self.parts(article.lang, _compound_candidates(document), self.vocabularies)
+
+    @staticmethod
+    def parts(lang: str, candidates: Iterable[str], vocabularies: dict[str, Vocabulary]) -> dict:
+        """The fields that depend on the whole corpus's words (`vocabularies`): the parts of
+        the compounds among a document's `candidates`."""
+        return {f"parts_{lang}": " ".join(compound_parts(candidates, vocabularies[lang]))}
 
     def fields(self, article: Article) -> dict:
         """Every other field."""
@@ -159,9 +174,10 @@ class _DocumentMaker:
             "published": int(article.published_at.timestamp()),
             "names": " ".join(names),
             "article": article,
-            f"title_{lang}": article.title,
-            f"lead_{lang}": article.lead,
-            f"body_{lang}": article.body_text,
+            # Analysed here, once: compound splitting needs their words too.
+            f"title_{lang}": AnalysedText(article.title),
+            f"lead_{lang}": AnalysedText(article.lead),
+            f"body_{lang}": AnalysedText(article.body_text),
         }
 
 
@@ -328,18 +344,22 @@ class WhooshBackend(SearchBackend):
             # A full build of a large corpus: one process per core, each writing a segment
             # of its own (merging them is single-threaded; searches are fast enough without).
             # Compounds are split against the whole corpus, whose words each process learns
-            # while analysing its share: their parts are indexed in a second pass. Articles
-            # only summarised in memory are read from the cache twice, not kept: a process
-            # would otherwise hold its whole share.
+            # while analysing its share: their parts are indexed in a second pass, from
+            # each document's candidate words, kept between the passes (its article is not:
+            # a process would otherwise hold its whole share).
             make_document = _DocumentMaker({}, names)
+            kept: dict[int, tuple[str, ...]] = {}  # in each process: its documents' candidates
 
-            def article(number: int) -> Article:
-                return full_article(changed[number], keep=False)
+            def fields(number: int) -> dict:
+                document = make_document.fields(full_article(changed[number], keep=False))
+                if document["lang"] in COMPOUNDS:
+                    kept[number] = _compound_candidates(document)
+                return document
 
             def parts(number: int, vocabularies: dict[str, Vocabulary]) -> dict:
-                if changed[number].lang not in COMPOUNDS:  # known without reading the article
+                if number not in kept:
                     return {}
-                return make_document.parts(article(number), vocabularies)
+                return make_document.parts(changed[number].lang, kept.pop(number), vocabularies)
 
             def learn(words: dict[str, set[str]]) -> dict[str, Vocabulary]:
                 for lang, found in words.items():
@@ -348,7 +368,7 @@ class WhooshBackend(SearchBackend):
 
             write_in_parallel(
                 created,
-                lambda number: make_document.fields(article(number)),
+                fields,
                 len(changed),
                 progress,
                 procs=os.cpu_count() or 1,
