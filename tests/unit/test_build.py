@@ -156,6 +156,29 @@ def test_packs_no_article_is_read_from_any_more_are_deleted(content_tree, tmp_pa
     assert isinstance(again, CachedArticle) and full_article(again) == article
 
 
+def _open_packs() -> list[str]:
+    """The packs this process holds open (a deleted one keeps its disk space until closed)."""
+    links = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            links.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except FileNotFoundError:  # the listing's own descriptor, closed by now
+            continue
+    return [link for link in links if ".pack" in link]
+
+
+def test_a_pack_read_from_is_closed_when_the_cache_is_saved(content_tree, tmp_path):
+    cache = tmp_path / "cache"
+    content_tree.article("a")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    loader = ContentLoader(content_tree.root, LABEL, cache_dir=cache)
+    (article,) = loader.load().articles
+    assert full_article(article, keep=False).title == "Rubrik a sv"  # read from its pack
+    assert len(_open_packs()) == 1
+    loader.apply([content_tree.article("a", title="Ny rubrik")])  # saved: the old pack goes
+    assert _open_packs() == []
+
+
 def test_edits_followed_by_one_loader_are_appended_to_one_pack(content_tree, tmp_path):
     cache = tmp_path / "cache"
     content_tree.article("a")

@@ -106,9 +106,7 @@ def _mark_external_links(tokens: list[Token], site_host: str, external_label: st
 _FOR_MARKDOWN_IT = ("<", ":::")
 # [plain words]{lang=en}: cmark-gfm leaves it as text, which is then made a span. Not after
 # "!", "]" or a backslash, nor holding what could be markup, a table cell or a line break.
-_LANGUAGE_SPAN = _RENDERED_SPAN = re.compile(
-    r"\[([^][\\`*_<>&{}|\"\n]+)\]\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}"
-)
+_LANGUAGE_SPAN = re.compile(r"\[([^][\\`*_<>&{}|\"\n]+)\]\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\}")
 _NOT_BEFORE_SPAN = ("!", "]", "\\")  # an image, a reference link, an escaped bracket
 _CODE = re.compile(r"`|~~~|^(?: {4}|\t)", re.MULTILINE)  # where a span would stay text
 _UNSAFE_SCHEME_NAMES = ("javascript", "vbscript", "file", "data")
@@ -202,7 +200,7 @@ def _with_markdown_it(source: str, site_host: str, external_label: str) -> str:
 def _with_cmark(source: str, site_host: str, external_label: str) -> str:
     rendered = cmarkgfm.markdown_to_html_with_extensions(source, extensions=["table"])
     if "{" in source:  # plain-words language spans, left as text
-        rendered = _RENDERED_SPAN.sub(r'<span lang="\2">\1</span>', rendered)
+        rendered = _LANGUAGE_SPAN.sub(r'<span lang="\2">\1</span>', rendered)
     _check_headings({int(level) for level in _HEADING_LEVEL.findall(rendered)})
     hint = f'<span class="visually-hidden"> ({html.escape(external_label)})</span>'
 

@@ -67,10 +67,8 @@ class _FieldPostings:
         rank[[number for _, number in ordered]] = np.arange(len(ordered), dtype=np.uint32)
         places = rank[np.frombuffer(self.terms, dtype=np.uint32)]
         order = np.argsort(places, kind="stable")  # stable: each term's documents stay in order
-        docs = np.repeat(
-            np.frombuffer(self.docs, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32)
-        )
-        docs = docs[order]
+        counts = np.frombuffer(self.counts, dtype=np.uint32)
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
         values = list(map(self.values.__getitem__, order.tolist()))
         ends = np.cumsum(np.bincount(places, minlength=len(ordered))).tolist()
