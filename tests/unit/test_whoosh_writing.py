@@ -24,7 +24,13 @@ from webapp.search.whoosh_arrays import ArrayBlocksCodec
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
 WORDS = [f"w{number}" for number in range(40)]
-SCHEMA = Schema(id=ID(stored=True), tags=KEYWORD(commas=True), body=TEXT, published=DATETIME(sortable=True))
+SCHEMA = Schema(
+    id=ID(stored=True),
+    tags=KEYWORD(commas=True),
+    body=TEXT(phrase=False),
+    title=TEXT(phrase=False, field_boost=0.3),  # weights that are not whole numbers
+    published=DATETIME(sortable=True),
+)
 
 
 class _WhooshsOwnFieldWriter(ArrayBlocksCodec):
@@ -44,6 +50,7 @@ def _documents(count: int, seed: int) -> list[dict]:
                 "id": str(number),
                 "tags": ",".join(rng.sample(["a", "b", "c"], rng.randint(0, 3))),
                 "body": " ".join(words),
+                "title": " ".join(rng.choices(WORDS[:5], k=rng.randint(1, 4))),
                 "published": datetime(2001, 1, 1) + timedelta(hours=rng.randint(0, 200_000)),
             }
         )
@@ -81,6 +88,13 @@ def test_bulk_writer_writes_whooshs_own_bytes(tmp_path, merge):
     ours = _written(tmp_path / "ours", BulkWriter, ArrayBlocksCodec, batches, merge)
     assert [kind for kind, _, _ in ours].count(".pst") == (1 if merge else 2)
     assert ours == _whooshs_own(tmp_path / "whooshs", batches, merge)
+
+
+def test_fields_with_positions_are_refused_not_written_without_them(tmp_path):
+    ix = index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT))  # TEXT: positions
+    with pytest.raises(ValueError, match="body"):
+        BulkWriter(ix)
+    ix.writer().cancel()  # the lock was released
 
 
 def test_terms_written_in_short_runs_are_the_same_bytes(tmp_path, monkeypatch):

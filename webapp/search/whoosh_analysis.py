@@ -90,20 +90,20 @@ class StemmedText(TEXT):
         self.lang = lang
 
     def index(self, value, **kwargs):
-        btexts, frequencies, weights, values = self.index_columns(value)
+        btexts, frequencies, weights = self.index_columns(value)
+        values = map(_PACKED.__getitem__, frequencies)
         return zip(btexts, frequencies, map(float, weights), values, strict=True)
 
-    def index_columns(self, value: str) -> tuple[list, list, list, list]:
-        """What `index` yields, as columns: term bytes, frequencies, weights, value bytes
-        (BulkWriter takes these without making a tuple per term)."""
+    def index_columns(self, value: str) -> tuple[list, list, list]:
+        """What `index` yields, as columns: term bytes, frequencies, weights (BulkWriter
+        takes these without making a tuple per term; a posting's value is its frequency)."""
         words = text_words(value)
         counts = Counter(map(_TERMS[self.lang].__getitem__, words))  # each word looked up in C
         counts.pop(None, None)  # stop words
         frequencies = list(counts.values())
         boost = self.format.field_boost
         weights = frequencies if boost == 1 else [frequency * boost for frequency in frequencies]
-        values = list(map(_PACKED.__getitem__, frequencies))
-        return list(counts), frequencies, weights, values
+        return list(counts), frequencies, weights
 
 
 class _Terms(dict):

@@ -32,7 +32,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _HEADER
 from whoosh.columns import VarBytesColumn
 from whoosh.compat import dumps, loads
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length
 
 # Whoosh's BM25F defaults, so scores match its own.
 B, K1 = 0.75, 1.2
@@ -136,12 +136,12 @@ class _ListFieldWriter(W3FieldWriter):
 class TermColumns:
     """One field's postings grouped by term: `terms` is (term bytes, start, end) in byte
     order, and each term's postings are docs[start:end] (increasing) with their weights
-    and value bytes; a term's postings follow the last term's."""
+    and frequencies; a term's postings follow the last term's."""
 
-    __slots__ = ("terms", "docs", "weights", "values")
+    __slots__ = ("terms", "docs", "weights", "frequencies")
 
-    def __init__(self, terms: list[tuple[bytes, int, int]], docs: np.ndarray, weights: np.ndarray, values):
-        self.terms, self.docs, self.weights, self.values = terms, docs, weights, values
+    def __init__(self, terms: list[tuple[bytes, int, int]], docs, weights, frequencies: np.ndarray):
+        self.terms, self.docs, self.weights, self.frequencies = terms, docs, weights, frequencies
 
 
 def _length_table(lengths, fieldname: str) -> np.ndarray:
@@ -151,6 +151,11 @@ def _length_table(lengths, fieldname: str) -> np.ndarray:
     return _INT_LENGTHS[raw] if raw is not None else np.zeros(count, dtype=np.int64)
 
 
+def _length_bytes(lengths: np.ndarray) -> list[int]:
+    """Whoosh's length_to_byte of each of `lengths` (a length's byte grows with it)."""
+    return np.minimum(np.searchsorted(_INT_LENGTHS, lengths, side="left"), 255).tolist()
+
+
 _TERM_INFO = struct.Struct("!BfIBBfII")  # W3TermInfo's, for a term whose postings are not inlined
 
 
@@ -158,118 +163,112 @@ class _ArrayPostingsWriter(W3PostingsWriter):
     def write_terms(self, columns: TermColumns, table: np.ndarray, format_, tindex, prefix: bytes) -> None:
         """Each term's posting blocks, and its row in the term table `tindex` (keys start
         with `prefix`), as W3PostingsWriter and W3FieldWriter write them a posting at a time;
-        `format_`: the field's. Terms are written in runs of about _RUN postings, each
-        turned into Python lists at once (a field's millions at once took gigabytes)."""
-        fixed = format_.fixed_value_size()
+        `format_`: the field's, Existence (no values) or Frequency (a value is a frequency,
+        four bytes). Terms are written in runs of about _RUN postings, each run's figures
+        found at once with numpy (a field's millions at once took gigabytes)."""
+        with_values = format_.fixed_value_size() != 0
         for run in _runs(columns.terms):
             low, high = run[0][1], run[-1][2]
             self._write_run(
                 [(btext, start - low, end - low) for btext, start, end in run],
                 columns.docs[low:high],
                 columns.weights[low:high],
-                columns.values[low:high],
+                columns.frequencies[low:high] if with_values else None,
                 table,
-                fixed,
                 tindex,
                 prefix,
             )
 
-    def _write_run(self, terms, docs, weights, values, table, fixed, tindex, prefix: bytes) -> None:
-        lengths = table[docs].tolist()
+    def _write_run(self, terms, docs, weights, frequencies, table, tindex, prefix: bytes) -> None:
+        limit, compression, postfile = self._blocklimit, self._compression, self._postfile
+        firsts = []  # where each block starts: a term's postings, `limit` to a block
+        for _, start, end in terms:
+            if end - start <= limit:
+                firsts.append(start)
+            else:
+                firsts.extend(range(start, end, limit))
+        starts = np.array(firsts, dtype=np.intp)
+        lasts = np.append(starts[1:], len(docs)) - 1
         docs = docs.astype(np.int64)
         deltas = docs.copy()
         deltas[1:] -= docs[:-1]
-        firsts = [start for _, start, _ in terms]
-        deltas[firsts] = docs[firsts]  # each term's ids are delta-encoded from 0
+        deltas[starts] = docs[starts]  # each block's ids are delta-encoded from 0
         delta_bytes = deltas.astype(np.uint32).tobytes()
-        rounded = weights.astype(np.float32).tolist()  # as Whoosh's array("f") holds them
-        ids, weights = docs.tolist(), weights.tolist()
-        limit, compression, postfile = self._blocklimit, self._compression, self._postfile
+        rounded = weights.astype(np.float32)  # as Whoosh's array("f") holds them
+        weight_bytes = rounded.tobytes()
+        value_bytes = frequencies.astype(">u4").tobytes() if frequencies is not None else None
+        # Each block's figures, as Whoosh finds them posting by posting.
+        first_ids, last_ids = docs[starts].tolist(), docs[lasts].tolist()
+        highest = np.maximum.reduceat(weights, starts).tolist()
+        alike = (np.minimum.reduceat(rounded, starts) == np.maximum.reduceat(rounded, starts)).tolist()
+        firsts_rounded = rounded[starts].tolist()
+        # A block's float32 weights add up exactly in float64 in any order (24-bit numbers,
+        # a thousand of them, unless their sizes differ a millionfold), as Whoosh's sum does.
+        sums = np.add.reduceat(rounded.astype(np.float64), starts).tolist()
+        lengths = table[docs]  # all 0 in a field without lengths, which Whoosh writes as 0 too
+        shortest = _length_bytes(np.minimum.reduceat(lengths, starts))
+        longest = _length_bytes(np.maximum.reduceat(lengths, starts))
         rows = _TermRows(tindex)
         offset = postfile.tell()
+        block = 0
         for btext, start, end in terms:
-            if end - start == 1:  # most terms (ids, slugs, rare words): one posting, no lists
-                length, weight, value = lengths[start], max(0, weights[start]), values[start]
+            written, first_id = [_HEADER], first_ids[block]
+            total = minlength = None
+            maxlength = maxweight = 0
+            while True:
+                first = firsts[block]
+                last = min(first + limit, end)
+                if alike[block]:
+                    mini_weights = None if firsts_rounded[block] == 1.0 else firsts_rounded[block]
+                else:
+                    mini_weights = _CompactArray("f", weight_bytes[4 * first : 4 * last])
                 data = dumps(
                     (
-                        _CompactArray("I", delta_bytes[4 * start : 4 * end]),
-                        None if rounded[start] == 1.0 else rounded[start],
-                        _mini_values([value] if value else [], fixed),
+                        _CompactArray("I", delta_bytes[4 * first : 4 * last]),
+                        mini_weights,
+                        value_bytes[4 * first : 4 * last] if value_bytes is not None else None,
                     ),
                     2,
                 )
                 if compression:
                     data = zlib.compress(data, compression)
+                block_weight = max(0, highest[block])
                 info = dumps(
-                    (1, ids[start], weight, compression, length_to_byte(length), length_to_byte(length)), 2
+                    (
+                        last - first,
+                        last_ids[block],
+                        block_weight,
+                        compression,
+                        shortest[block],
+                        longest[block],
+                    ),
+                    2,
                 )
                 size = len(info) + len(data)
-                written = b"".join((_HEADER, _INT.pack(-size), info, data))
-                total, minlength, maxlength, maxweight = rounded[start], length or None, length, weight
-            else:
-                written, (total, minlength, maxlength, maxweight) = self._blocks(
-                    start, end, ids, delta_bytes, weights, rounded, lengths, values, fixed, limit
-                )
+                written += [_INT.pack(-size if last == end else size), info, data]
+                if total is None:
+                    total, minlength = sums[block], shortest[block]
+                else:
+                    total, minlength = total + sums[block], min(minlength, shortest[block])
+                maxlength, maxweight = max(maxlength, longest[block]), max(maxweight, block_weight)
+                block += 1
+                if last == end:
+                    break
+            written = b"".join(written)
             postfile.write(written)
             row = _TERM_INFO.pack(
                 False,
                 total,
                 end - start,
-                length_to_byte(minlength),
-                length_to_byte(maxlength),
+                minlength,
+                maxlength,
                 maxweight,
-                ids[start],
-                ids[end - 1],
+                first_id,
+                last_ids[block - 1],
             )
             rows.add(prefix + btext, row + _LONG.pack(offset) + _INT.pack(len(written)))
             offset += len(written)
         rows.close()
-
-    def _blocks(self, start, end, ids, delta_bytes, weights, rounded, lengths, values, fixed, limit):
-        """A term's posting blocks, and its total weight, lengths and highest weight."""
-        total = minlength = None
-        maxlength = maxweight = 0
-        blocks = [_HEADER]
-        for first in range(start, end, limit):
-            last = min(first + limit, end)
-            block_deltas = delta_bytes[4 * first : 4 * last]
-            if first != start:  # a later block's ids are delta-encoded from 0 too
-                block_deltas = _UINT.pack(ids[first]) + block_deltas[4:]
-            block_rounded = rounded[first:last]
-            known = [length for length in lengths[first:last] if length]
-            block_min = min(known) if known else None
-            block_max = max(known) if known else 0
-            block_weight = max(0, max(weights[first:last]))
-            data = dumps(
-                (
-                    _CompactArray("I", block_deltas),
-                    _mini_weights(block_rounded),
-                    _mini_values([value for value in values[first:last] if value], fixed),
-                ),
-                2,
-            )
-            if self._compression:
-                data = zlib.compress(data, self._compression)
-            info = dumps(
-                (
-                    last - first,
-                    ids[last - 1],
-                    block_weight,
-                    self._compression,
-                    length_to_byte(block_min),
-                    length_to_byte(block_max),
-                ),
-                2,
-            )
-            size = len(info) + len(data)
-            blocks += [_INT.pack(-size if last == end else size), info, data]
-            total = sum(block_rounded) if total is None else total + sum(block_rounded)
-            if minlength is None:
-                minlength = block_min
-            elif block_min is not None:
-                minlength = min(minlength, block_min)
-            maxlength, maxweight = max(maxlength, block_max), max(maxweight, block_weight)
-        return b"".join(blocks), (total, minlength, maxlength, maxweight)
 
     def _mini_ids(self):
         if self._byteids:
@@ -321,21 +320,6 @@ def _runs(terms: list[tuple[bytes, int, int]]):
         run.append(term)
     if run:
         yield run
-
-
-def _mini_weights(weights: list[float]):
-    """A block's weights as W3PostingsWriter._mini_weights minifies them (as our arrays)."""
-    first = weights[0]
-    if all(weight == first for weight in weights):
-        return None if first == 1.0 else first
-    return _CompactArray("f", tuple(weights))
-
-
-def _mini_values(values: list[bytes], fixed: int | None):
-    """A block's values as W3PostingsWriter._mini_values minifies them."""
-    if fixed is None or fixed < 0:
-        return tuple(values)
-    return None if fixed == 0 else b"".join(values)
 
 
 class _CompactArray(array):

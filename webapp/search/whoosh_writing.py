@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.analysis import IDTokenizer
-from whoosh.formats import Existence
+from whoosh.formats import Existence, Frequency
 from whoosh.writing import SegmentWriter
 
 from webapp.parallel import forked_pool
@@ -35,30 +35,30 @@ _KNOWN_TERMS = 10_000  # keyword and name values whose terms a writer remembers
 
 class _FieldPostings:
     """One field's postings as they come, in flat typed arrays (a few bulk appends per
-    document, about 24 bytes a posting), grouped by term only when the segment is written.
-    Each document's number is kept once, with how many postings it added."""
+    document, 16 bytes a posting), grouped by term only when the segment is written. Each
+    document's number is kept once, with how many postings it added. A posting's value is
+    its frequency (Existence and Frequency fields: the codec makes their value bytes)."""
 
-    __slots__ = ("numbers", "terms", "docs", "counts", "weights", "values")
+    __slots__ = ("numbers", "terms", "docs", "counts", "weights", "frequencies")
 
     def __init__(self):
         self.numbers: defaultdict[bytes, int] = defaultdict()  # term bytes -> its number here
         self.numbers.default_factory = self.numbers.__len__  # a new term: the next number
-        self.terms, self.weights = array("I"), array("d")
+        self.terms, self.weights, self.frequencies = array("I"), array("d"), array("I")
         self.docs, self.counts = array("I"), array("I")
-        self.values: list[bytes] = []
 
-    def add(self, docnum: int, btexts, weights, values) -> None:
-        """One document's postings: its terms (each once) with their weights and values."""
+    def add(self, docnum: int, btexts, frequencies, weights) -> None:
+        """One document's postings: its terms (each once) with their frequencies and weights."""
         self.docs.append(docnum)
         self.counts.append(len(btexts))
         if len(btexts) == 1:  # an id, a language, a year: appended, not extended
             self.terms.append(self.numbers[btexts[0]])
             self.weights.append(weights[0])
-            self.values.append(values[0])
+            self.frequencies.append(frequencies[0])
             return
         self.terms.extend(map(self.numbers.__getitem__, btexts))
         self.weights.extend(weights)
-        self.values.extend(values)
+        self.frequencies.extend(frequencies)
 
     def by_term(self) -> TermColumns:
         """The postings grouped by term, terms in byte order, each term's documents in order."""
@@ -70,32 +70,34 @@ class _FieldPostings:
         counts = np.frombuffer(self.counts, dtype=np.uint32)
         docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32), counts)[order]
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
-        values = list(map(self.values.__getitem__, order.tolist()))
+        frequencies = np.frombuffer(self.frequencies, dtype=np.uint32)[order]
         ends = np.cumsum(np.bincount(places, minlength=len(ordered))).tolist()
         spans = [(btext, ends[at - 1] if at else 0, ends[at]) for at, (btext, _) in enumerate(ordered)]
-        return TermColumns(spans, docs, weights, values)
+        return TermColumns(spans, docs, weights, frequencies)
 
 
 class _TermLists:
     """A BulkWriter's pool: each field's postings, kept in memory."""
 
-    def __init__(self):
+    def __init__(self, formats: dict):
+        self.formats = formats  # field name -> its format, to read merged postings' values
         self.fields: dict[str, _FieldPostings] = {}
 
     @property
     def fieldnames(self) -> set[str]:  # Whoosh's pool interface
         return set(self.fields)
 
-    def add_document_field(self, fieldname: str, docnum: int, btexts, weights, values) -> None:
+    def add_document_field(self, fieldname: str, docnum: int, btexts, frequencies, weights) -> None:
         postings = self.fields.get(fieldname)
         if postings is None:
             postings = self.fields[fieldname] = _FieldPostings()
-        postings.add(docnum, btexts, weights, values)
+        postings.add(docnum, btexts, frequencies, weights)
 
     def add(self, item) -> None:
         """Whoosh's pool interface: one posting, as it adds them when merging segments."""
         fieldname, btext, docnum, weight, vbytes = item
-        self.add_document_field(fieldname, docnum, (btext,), (weight,), (vbytes,))
+        frequency = self.formats[fieldname].decode_frequency(vbytes)
+        self.add_document_field(fieldname, docnum, (btext,), (frequency,), (weight,))
 
     def by_field(self) -> dict[str, TermColumns]:
         """Each field's postings by term, for ArrayBlocksCodec's field writer."""
@@ -107,18 +109,25 @@ class _TermLists:
 
 class BulkWriter(SegmentWriter):
     """Whoosh's SegmentWriter with postings gathered per term in memory, and written a term
-    at a time by ArrayBlocksCodec's field writer. Schemas with term vectors or separate
-    spelling words are not supported (ours has neither); the codec must be an
-    ArrayBlocksCodec, which writes a term at a time."""
+    at a time by ArrayBlocksCodec's field writer. Fields with positions, term vectors or
+    separate spelling words are not supported (ours have none: a posting is a document,
+    a frequency and a weight); the codec must be an ArrayBlocksCodec, which writes a term
+    at a time."""
 
     def __init__(self, ix, codec: ArrayBlocksCodec | None = None, **kwargs):
         super().__init__(ix, codec=codec or ArrayBlocksCodec(), **kwargs)
         schema = self.schema
-        unsupported = [name for name, field in schema.items() if field.vector or field.separate_spelling()]
+        unsupported = [
+            name
+            for name, field in schema.items()
+            if field.vector
+            or field.separate_spelling()
+            or (field.indexed and type(field.format) not in (Existence, Frequency))
+        ]
         if unsupported:
             self.cancel()
-            raise ValueError(f"BulkWriter cannot write term vectors or spelling words: {unsupported}")
-        self.pool = _TermLists()
+            raise ValueError(f"BulkWriter writes no positions, term vectors or spelling words: {unsupported}")
+        self.pool = _TermLists({name: field.format for name, field in schema.items() if field.indexed})
         self._known_terms: dict[tuple[str, str], tuple] = {}  # (field, value) -> its terms
 
     def add_document(self, **fields):
@@ -135,9 +144,9 @@ class BulkWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                btexts, frequencies, weights, values = self._terms(name, field, value)
+                btexts, frequencies, weights = self._terms(name, field, value)
                 if btexts:
-                    self.pool.add_document_field(name, docnum, btexts, weights, values)
+                    self.pool.add_document_field(name, docnum, btexts, frequencies, weights)
                     if field.scorable:
                         length = sum(frequencies)
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -155,26 +164,26 @@ class BulkWriter(SegmentWriter):
             field = self.schema[name]
             if field.stored or field.column_type:
                 raise ValueError(f"a late field is only indexed: {name}")
-            btexts, frequencies, weights, values = self._terms(name, field, fields[name])
+            btexts, frequencies, weights = self._terms(name, field, fields[name])
             if btexts:
-                self.pool.add_document_field(name, docnum, btexts, weights, values)
+                self.pool.add_document_field(name, docnum, btexts, frequencies, weights)
                 if field.scorable:
                     perdoc._docnum = docnum  # where Whoosh's per-document writer adds the length
                     perdoc.add_field(name, field, None, sum(frequencies))
 
     def _terms(self, name: str, field, value) -> tuple:
-        """What `field.index(value)` yields, as columns: term bytes, frequencies, weights,
-        value bytes."""
+        """What `field.index(value)` yields, as columns: term bytes, frequencies, weights
+        (the values are the frequencies, packed)."""
         if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
             return field.index_columns(value)
         if type(field.analyzer) is IDTokenizer and type(field.format) is Existence and isinstance(value, str):
-            return (value.encode(),), (1,), (field.format.field_boost,), (b"",)  # an id: the value
+            return (value.encode(),), (1,), (field.format.field_boost,)  # an id: the value
         # Keywords and names: a few values (languages, years, topics) make most documents'.
         key = (name, value) if isinstance(value, str) else None
         terms = self._known_terms.get(key)
         if terms is None:
-            items = list(field.index(value))
-            terms = tuple(zip(*items, strict=True)) if items else ((),) * 4
+            items = [item[:3] for item in field.index(value)]
+            terms = tuple(zip(*items, strict=True)) if items else ((),) * 3
             if key and len(self._known_terms) < _KNOWN_TERMS:
                 self._known_terms[key] = terms
         return terms
