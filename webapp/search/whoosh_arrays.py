@@ -15,6 +15,7 @@ import struct
 import threading
 import zlib
 from array import array
+from collections.abc import Iterable
 
 import numpy as np
 import zstandard
@@ -121,15 +122,14 @@ class _ListFieldWriter(W3FieldWriter):
     term, which were most of the time of a full build (most terms, such as ids, slugs and
     rare words, have one posting)."""
 
-    def add_term_lists(self, schema, lengths, fields: dict[str, TermColumns]) -> None:
-        """`fields`: field name -> its postings as TermColumns; `lengths`: the segment's
-        per-document reader."""
-        for fieldname in sorted(fields):
+    def add_term_lists(self, schema, lengths, fields: Iterable[tuple[str, TermColumns]]) -> None:
+        """`fields`: (field name, its postings as TermColumns), in name order; `lengths`:
+        the segment's per-document reader."""
+        for fieldname, columns in fields:
             table = _length_table(lengths, fieldname)  # each document's length in this field
             self.start_field(fieldname, schema[fieldname])
-            self._postwriter.write_terms(
-                fields[fieldname], table, self._format, self._tindex, pack_ushort(self._fieldid)
-            )
+            prefix = pack_ushort(self._fieldid)
+            self._postwriter.write_terms(columns, table, self._format, self._tindex, prefix)
             self.finish_field()
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,9 +99,11 @@ class _TermLists:
         frequency = self.formats[fieldname].decode_frequency(vbytes)
         self.add_document_field(fieldname, docnum, (btext,), (frequency,), (weight,))
 
-    def by_field(self) -> dict[str, TermColumns]:
-        """Each field's postings by term, for ArrayBlocksCodec's field writer."""
-        return {fieldname: postings.by_term() for fieldname, postings in self.fields.items()}
+    def by_field(self) -> Iterator[tuple[str, TermColumns]]:
+        """Each field's postings by term, fields in name order, for ArrayBlocksCodec's field
+        writer: a field's are grouped when it is written, and dropped once they are."""
+        for fieldname in sorted(self.fields):
+            yield fieldname, self.fields.pop(fieldname).by_term()
 
     def cleanup(self) -> None:
         """Whoosh's pool interface: nothing was written to temporary files."""
