@@ -77,17 +77,18 @@ class AnalysedText(str):
 _STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}
 
 
-class StemmedText(TEXT):
-    """A TEXT field whose indexing analyses a whole text in a few C calls.
+class _CountedText(TEXT):
+    """A TEXT field (no positions) whose indexing counts a whole text's terms in a few C
+    calls, indexing exactly what its analyzer (still used for queries and excerpts) would.
+    Whoosh's own path handles one token per Python generator step, which made most of a
+    full build. Subclasses say where a word's term is remembered (`_terms`)."""
 
-    Indexes exactly what its analyzer (`stemming_analyzer`, still used for queries and
-    excerpts) would: words, lower case, stop words dropped, stemmed. Whoosh's own path
-    handles one token per Python generator step, which made most of a full build.
-    """
+    def __init__(self, analyzer):
+        super().__init__(analyzer=analyzer, phrase=False)
 
-    def __init__(self, lang: str):
-        super().__init__(analyzer=stemming_analyzer(lang), phrase=False)
-        self.lang = lang
+    def _terms(self) -> dict[str, bytes | None]:
+        """Each word -> its term bytes (None: not indexed), found on the first lookup."""
+        raise NotImplementedError
 
     def index(self, value, **kwargs):
         btexts, frequencies, weights = self.index_columns(value)
@@ -98,12 +99,33 @@ class StemmedText(TEXT):
         """What `index` yields, as columns: term bytes, frequencies, weights (BulkWriter
         takes these without making a tuple per term; a posting's value is its frequency)."""
         words = text_words(value)
-        counts = Counter(map(_TERMS[self.lang].__getitem__, words))  # each word looked up in C
+        counts = Counter(map(self._terms().__getitem__, words))  # each word looked up in C
         counts.pop(None, None)  # stop words
         frequencies = list(counts.values())
         boost = self.format.field_boost
         weights = frequencies if boost == 1 else [frequency * boost for frequency in frequencies]
         return list(counts), frequencies, weights
+
+
+class StemmedText(_CountedText):
+    """Words, lower case, without stop words, stemmed (`stemming_analyzer`)."""
+
+    def __init__(self, lang: str):
+        super().__init__(stemming_analyzer(lang))
+        self.lang = lang
+
+    def _terms(self) -> dict[str, bytes | None]:
+        return _TERMS[self.lang]
+
+
+class ExactText(_CountedText):
+    """Words in lower case as written (`exact_analyzer`): for names."""
+
+    def __init__(self):
+        super().__init__(exact_analyzer())
+
+    def _terms(self) -> dict[str, bytes | None]:
+        return _EXACT_TERMS
 
 
 class _Terms(dict):
@@ -128,8 +150,17 @@ class _Packed(dict):
         return packed
 
 
+class _Encoded(dict):
+    """Each word seen so far -> its bytes."""
+
+    def __missing__(self, word: str) -> bytes:
+        term = self[word] = word.encode()
+        return term
+
+
 _PACKED = _Packed()
 _TERMS = {lang: _Terms(lang) for lang in _STEMMER_OBJECTS}
+_EXACT_TERMS = _Encoded()  # names: a few thousand words
 
 
 def forget_words() -> None:

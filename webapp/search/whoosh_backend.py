@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 from whoosh.spelling import ListCorrector
@@ -37,8 +37,8 @@ from webapp.search.compounds import Vocabulary, candidates, compound_parts
 from webapp.search.whoosh_analysis import (
     STEMMERS,
     AnalysedText,
+    ExactText,
     StemmedText,
-    exact_analyzer,
     stemming_analyzer,
     text_words,
 )
@@ -47,7 +47,7 @@ from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parall
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "10"
+INDEX_FORMAT = "11"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
@@ -79,7 +79,7 @@ def _schema() -> Schema:
         # searches by it (indexed, its terms were almost half of all terms to write).
         "published": COLUMN(NumericColumn("q")),
         # Names of partners, topics and contact people, in both languages, as written.
-        "names": TEXT(analyzer=exact_analyzer(), phrase=False),
+        "names": ExactText(),
         # Everything the pages show, so workers never read content files.
         "article": STORED,
     }
