@@ -294,7 +294,7 @@ def _indexed(index_dir) -> tuple[dict, dict]:
     and every stored article by id."""
     with index.open_dir(str(index_dir)).searcher() as searcher:
         reader = searcher.reader()
-        stored = {fields["id"]: fields["article"] for _, fields in reader.iter_docs()}
+        stored = {fields["id"]: pickle.loads(fields["article"]) for _, fields in reader.iter_docs()}
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
         postings = {}
         for field, term in reader.all_terms():
@@ -323,3 +323,14 @@ def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monk
     vocabulary, stems = "index/vocabulary.json", "index/stems.pickle"
     assert (parallel / vocabulary).read_bytes() == (alone / vocabulary).read_bytes()
     assert pickle.loads((parallel / stems).read_bytes()) == pickle.loads((alone / stems).read_bytes())
+
+
+def test_a_build_that_stored_the_articles_themselves_is_still_served(demo_content, tmp_path, monkeypatch):
+    """Builds written before the index stored each article's pickle held the Article
+    itself: a worker on the new code serves such a live build until the next one."""
+    monkeypatch.setattr(whoosh_backend, "pickled_article", lambda article: (full_article(article),) * 2)
+    search = open_build(write_build(demo_content, tmp_path / "builds")).search
+    article = full_article(demo_content.articles[0])
+    assert search.article(article.lang, article.slug) == article
+    found = search.list_articles(ArticleQuery(lang=article.lang, text=article.title))
+    assert article in found.articles

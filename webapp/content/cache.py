@@ -76,19 +76,36 @@ class CachedArticle:
         """The whole Article, kept for the next call unless `keep` is false."""
         if self._article is not None:
             return self._article
+        return self.with_pickle(keep)[0]
+
+    def with_pickle(self, keep: bool = False) -> tuple[Article, bytes]:
+        """The whole Article and its pickle, as its pack holds it (made again only if the
+        pack is gone), kept for the next call if `keep`."""
+        if self._article is not None:
+            return self._article, pickle.dumps(self._article, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            article = pickle.loads(self._cache.read(self._where))
+            data = self._cache.read(self._where)
+            article = pickle.loads(data)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, TypeError):
             article = self._reparse(self._path)
+            data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
         if keep:
             self._article = article
-        return article
+        return article, data
 
 
 def full_article(article: Article | CachedArticle, keep: bool = True) -> Article:
     """The whole Article, reading it from the cache if only its summary is at hand (and
     keeping it in memory, unless `keep` is false)."""
     return article.article(keep) if isinstance(article, CachedArticle) else article
+
+
+def pickled_article(article: Article | CachedArticle) -> tuple[Article, bytes]:
+    """The whole Article and its pickle (protocol HIGHEST_PROTOCOL), which a cached article
+    reads from its pack instead of pickling it again. Not kept in memory."""
+    if isinstance(article, CachedArticle):
+        return article.with_pickle()
+    return article, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class ArticleCache:

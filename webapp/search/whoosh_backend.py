@@ -29,7 +29,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlig
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 from whoosh.spelling import ListCorrector
 
-from webapp.content.cache import full_article
+from webapp.content.cache import full_article, pickled_article
 from webapp.content.model import Article, SearchSettings
 from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
@@ -47,7 +47,7 @@ from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parall
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "11"
+INDEX_FORMAT = "12"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
@@ -80,7 +80,9 @@ def _schema() -> Schema:
         "published": COLUMN(NumericColumn("q")),
         # Names of partners, topics and contact people, in both languages, as written.
         "names": ExactText(),
-        # Everything the pages show, so workers never read content files.
+        # Everything the pages show, so workers never read content files: the Article's
+        # pickle (a full build copies it from the article cache's packs, not pickling
+        # 187,468 articles again). Builds before INDEX_FORMAT 12 hold the Article itself.
         "article": STORED,
     }
     for lang in LANGUAGES:
@@ -120,6 +122,11 @@ def _fingerprint(article: Article) -> str:
     return hashlib.sha1(repr(article).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+def _unpickled(stored: bytes | Article) -> Article:
+    """A stored article (its pickle; in builds before INDEX_FORMAT 12, the Article)."""
+    return pickle.loads(stored) if isinstance(stored, bytes) else stored
+
+
 def _article_words(article: Article) -> set[str]:
     """The words of the texts an article's StemmedText fields index, as they find them."""
     return set().union(*map(text_words, (article.title, article.lead, article.body_text)))
@@ -145,8 +152,8 @@ class _DocumentMaker:
         self.vocabularies = vocabularies
         self.names = names  # topic/partner id -> its names in every language
 
-    def __call__(self, article: Article) -> dict:
-        document = self.fields(article)
+    def __call__(self, article: Article, pickled: bytes) -> dict:
+        document = self.fields(article, pickled)
         if article.lang not in COMPOUNDS:
             return document
         return document | self.parts(article.lang, _compound_candidates(document), self.vocabularies)
@@ -157,8 +164,8 @@ class _DocumentMaker:
         the compounds among a document's `candidates`."""
         return {f"parts_{lang}": " ".join(compound_parts(candidates, vocabularies[lang]))}
 
-    def fields(self, article: Article) -> dict:
-        """Every other field."""
+    def fields(self, article: Article, pickled: bytes) -> dict:
+        """Every other field; `pickled`: the article's pickle, which is stored."""
         lang = article.lang
         names = [name for ref in article.topics + article.partners for name in self.names.get(ref, [])]
         names += [contact.name for contact in article.contacts]
@@ -173,7 +180,7 @@ class _DocumentMaker:
             "year": str(article.published_at.year),
             "published": int(article.published_at.timestamp()),
             "names": " ".join(names),
-            "article": article,
+            "article": pickled,
             # Analysed here, once: compound splitting needs their words too.
             f"title_{lang}": AnalysedText(article.title),
             f"lead_{lang}": AnalysedText(article.lead),
@@ -351,7 +358,7 @@ class WhooshBackend(SearchBackend):
             kept: dict[int, tuple[str, ...]] = {}  # in each process: its documents' candidates
 
             def fields(number: int) -> dict:
-                document = make_document.fields(full_article(changed[number], keep=False))
+                document = make_document.fields(*pickled_article(changed[number]))
                 if document["lang"] in COMPOUNDS:
                     kept[number] = _compound_candidates(document)
                 return document
@@ -395,7 +402,7 @@ class WhooshBackend(SearchBackend):
                 writer.delete_by_term("id", ident)
             add = writer.add_document if old is None else writer.update_document
             for article in changed:
-                add(**make_document(full_article(article)))
+                add(**make_document(*pickled_article(article)))
                 progress(1)
             # Whoosh merges small segments as it commits (about one write in five), which
             # would make that change wait; untidy, they are merged by the next tidy write.
@@ -422,7 +429,7 @@ class WhooshBackend(SearchBackend):
     # Looking up ------------------------------------------------------------------------------
 
     def _stored(self, query, limit: int | None = 1, **options) -> list[Article]:
-        return [hit["article"] for hit in self._searcher.search(query, limit=limit, **options)]
+        return [_unpickled(hit["article"]) for hit in self._searcher.search(query, limit=limit, **options)]
 
     def article(self, lang: str, slug: str) -> Article | None:
         found = self._stored(Term("id", f"{lang}:{slug}"))
@@ -452,7 +459,7 @@ class WhooshBackend(SearchBackend):
         return self._stored_docs(self._best(shared, 0, limit))
 
     def _stored_docs(self, docs: Iterable[int]) -> list[Article]:
-        return [self._searcher.stored_fields(int(doc))["article"] for doc in docs]
+        return [_unpickled(self._searcher.stored_fields(int(doc))["article"]) for doc in docs]
 
     # Filters and facets ------------------------------------------------------------------------
 
