@@ -34,8 +34,18 @@ SCHEMA = Schema(
 
 
 class _WhooshsOwnFieldWriter(ArrayBlocksCodec):
+    """Whoosh's own field and per-document writers; only stored fields are ours."""
+
     def field_writer(self, storage, segment):
         return W3FieldWriter(self, storage, segment)
+
+    def per_document_writer(self, storage, segment):
+        return _WhooshsOwnPerDocWriter(self, storage, segment)
+
+
+class _WhooshsOwnPerDocWriter(W3PerDocWriter):
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, whoosh_arrays._STORED if fieldname == "_stored" else column)
 
 
 def _documents(count: int, seed: int) -> list[dict]:
