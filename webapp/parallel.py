@@ -22,11 +22,14 @@ def in_parallel(
     work: Callable,
     items: Iterable,
     progress: Callable[[int], None] = lambda done: None,
-    chunksize: int = 32,
+    chunksize: int | None = None,
     parallel_from: int | None = None,
 ) -> Iterator:
     """work(item) for each item, in order, on every core when there are at least
-    `parallel_from` items (default PARALLEL_FROM); progress(1) after each."""
+    `parallel_from` items (default PARALLEL_FROM); progress(1) after each. Items go to the
+    workers `chunksize` at a time: by default up to 256, and at least eight chunks a core
+    (each chunk and its results are one message: loading 18,738 articles, the parent's
+    pool threads took 0.5 s of CPU at 32 a chunk, 0.2 s at 256)."""
     global _WORK
     items = list(items)
     cores = os.cpu_count() or 1
@@ -36,6 +39,7 @@ def in_parallel(
             progress(1)
         return
     _WORK = work
+    chunksize = chunksize or max(1, min(256, len(items) // (8 * cores)))
     try:
         with forked_pool(cores) as pool:
             for result in pool.imap(_run_work, items, chunksize=chunksize):
