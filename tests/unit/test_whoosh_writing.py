@@ -18,7 +18,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
-from webapp.search import whoosh_arrays
+from webapp.search import whoosh_arrays, whoosh_writing
 from webapp.search.whoosh_analysis import StemmedText
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
@@ -217,6 +217,33 @@ def test_a_second_pass_indexes_fields_that_depend_on_every_processs_words(tmp_pa
     with ix.searcher() as searcher:  # shorter than a word only the second share has
         found = {hit["id"] for hit in searcher.search(Term("rare", "våtmark"), limit=None)}
         assert any(int(ident) < 200 for ident in found)
+
+
+def test_progress_is_full_only_once_the_segments_are_written(tmp_path, monkeypatch):
+    """A second pass and writing the segments follow the documents' first pass (a tenth
+    of a full build at 100,000 articles): a progress bar must not be full before them."""
+    monkeypatch.setattr(whoosh_writing, "_REPORT_EVERY", 10)
+    documents = _late_documents(400, seed=19)
+    directory = tmp_path / "ours"
+    directory.mkdir()
+    reported, at_second_pass = [], []
+
+    def learn(words: dict[str, set[str]]) -> set[str]:
+        at_second_pass.append(sum(reported))  # every process has reported its first pass
+        return words["sv"]
+
+    write_in_parallel(
+        index.create_in(str(directory), LATE_SCHEMA),
+        documents.__getitem__,
+        len(documents),
+        reported.append,
+        procs=2,
+        second=SecondPass(learn, lambda number, corpus: {"rare": documents[number]["body"]}),
+        codec=ArrayBlocksCodec(blocklimit=16, compression=0),
+        compound=False,
+    )
+    assert at_second_pass == [320]  # four fifths of the 400 documents
+    assert sum(reported) == 400
 
 
 @pytest.mark.parametrize("failing", ["first pass", "second pass"])
