@@ -202,8 +202,9 @@ class _ArrayPostingsWriter(W3PostingsWriter):
         highest = np.maximum.reduceat(weights, starts).tolist()
         alike = (np.minimum.reduceat(rounded, starts) == np.maximum.reduceat(rounded, starts)).tolist()
         firsts_rounded = rounded[starts].tolist()
-        # A block's float32 weights add up exactly in float64 in any order (24-bit numbers,
-        # a thousand of them, unless their sizes differ a millionfold), as Whoosh's sum does.
+        # A block's float32 weights add up exactly in float64 in any order, as Whoosh adds
+        # them one by one: up to 1,024 numbers of 24 bits need at most 53 bits unless the
+        # largest is 2**19 times the smallest or more (ours are whole numbers).
         sums = np.add.reduceat(rounded.astype(np.float64), starts).tolist()
         lengths = table[docs]  # all 0 in a field without lengths, which Whoosh writes as 0 too
         shortest = _length_bytes(np.minimum.reduceat(lengths, starts))
