@@ -37,4 +37,8 @@ def from_environment(overrides: dict | None = None) -> dict:
     if "NEWS_PAGE_SIZE" in os.environ:
         settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
     settings.update(overrides or {})
+    for key in ("CONTENT_DIR", "BUILDS_DIR", "CACHE_DIR"):
+        # Relative to where the command runs, as a shell user means it (Flask would
+        # otherwise send media from a relative folder inside the package: not found).
+        settings[key] = Path(settings[key]).absolute()
     return settings

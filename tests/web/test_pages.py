@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
 import pytest
+
+from webapp import create_app
 
 SEED_SV = "/sv/news/partnerskap-starker-samverkan-for-hallbar-utveckling"
 SEED_EN = "/en/news/partnership-strengthens-collaboration-for-sustainable-development"
@@ -285,3 +288,14 @@ def test_an_unexpected_error_gets_a_localized_500_page_with_a_way_onward(demo_bu
     page = Page(response.get_data(as_text=True))
     assert page.lang == lang and page.h1 == [title]
     assert f'href="/{lang}/"' in page.html
+
+
+def test_media_is_served_from_builds_given_as_a_relative_folder(demo_builds, monkeypatch):
+    """NEWS_BUILDS_DIR=var/builds, as a shell user writes it: the logo and images must load."""
+    monkeypatch.chdir(demo_builds.parent)
+    monkeypatch.setenv("NEWS_BUILDS_DIR", demo_builds.name)
+    client = create_app().test_client()
+    logo = re.search(r'src="(/media/site-logo\.svg[^"]*)"', client.get("/sv/").get_data(as_text=True))
+    response = client.get(html.unescape(logo.group(1)))
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
