@@ -308,7 +308,7 @@ class _TermRows:
         self.tindex.lastkey = self.lastkey
 
 
-_RUN = 1 << 16  # postings turned into Python lists at a time
+_RUN = 1 << 16  # postings whose blocks' figures are found at once
 
 
 def _runs(terms: list[tuple[bytes, int, int]]):

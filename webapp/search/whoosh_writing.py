@@ -79,8 +79,8 @@ class _FieldPostings:
 class _TermLists:
     """A BulkWriter's pool: each field's postings, kept in memory."""
 
-    def __init__(self, formats: dict):
-        self.formats = formats  # field name -> its format, to read merged postings' values
+    def __init__(self, schema):
+        self.schema = schema  # its fields' formats read merged postings' values
         self.fields: dict[str, _FieldPostings] = {}
 
     @property
@@ -96,7 +96,7 @@ class _TermLists:
     def add(self, item) -> None:
         """Whoosh's pool interface: one posting, as it adds them when merging segments."""
         fieldname, btext, docnum, weight, vbytes = item
-        frequency = self.formats[fieldname].decode_frequency(vbytes)
+        frequency = self.schema[fieldname].format.decode_frequency(vbytes)
         self.add_document_field(fieldname, docnum, (btext,), (frequency,), (weight,))
 
     def by_field(self) -> Iterator[tuple[str, TermColumns]]:
@@ -129,7 +129,7 @@ class BulkWriter(SegmentWriter):
         if unsupported:
             self.cancel()
             raise ValueError(f"BulkWriter writes no positions, term vectors or spelling words: {unsupported}")
-        self.pool = _TermLists({name: field.format for name, field in schema.items() if field.indexed})
+        self.pool = _TermLists(schema)
         self._known_terms: dict[tuple[str, str], tuple] = {}  # (field, value) -> its terms
 
     def add_document(self, **fields):
@@ -176,7 +176,7 @@ class BulkWriter(SegmentWriter):
     def _terms(self, name: str, field, value) -> tuple:
         """What `field.index(value)` yields, as columns: term bytes, frequencies, weights
         (the values are the frequencies, packed)."""
-        if hasattr(field, "index_columns"):  # StemmedText: no tuple per term
+        if hasattr(field, "index_columns"):  # StemmedText, ExactText: no tuple per term
             return field.index_columns(value)
         if type(field.analyzer) is IDTokenizer and type(field.format) is Existence and isinstance(value, str):
             return (value.encode(),), (1,), (field.format.field_boost,)  # an id: the value
