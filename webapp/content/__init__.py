@@ -4,9 +4,10 @@ No Flask here: the build and the tests use it directly.
 """
 
 from webapp.content.loader import ContentLoader, load_content
-from webapp.content.model import Article, Content, ContentError, Page, Partner, Site, Topic
+from webapp.content.model import Alert, Article, Content, ContentError, Page, Partner, Site, Topic, Withdrawal
 
 __all__ = [
+    "Alert",
     "Article",
     "Content",
     "ContentError",
@@ -15,5 +16,6 @@ __all__ = [
     "Partner",
     "Site",
     "Topic",
+    "Withdrawal",
     "load_content",
 ]

@@ -78,6 +78,14 @@ class ChangeNote:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """An article taken back: its page stays online with this notice, off lists and search."""
+
+    withdrawn_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One language version of an article. Versions of the same article share `key`."""
 
@@ -101,6 +109,13 @@ class Article:
     source: str = ""
     # Set by the loader from the file and its context; lets the index skip unchanged articles.
     fingerprint: str = field(default="", compare=False)
+    # The life of the version (see docs/content.md): a draft is never public (only its
+    # preview link shows it); a version whose published_at is still to come is scheduled
+    # (embargoed) until that minute; a withdrawn one keeps its page with a notice.
+    draft: bool = False
+    withdrawn: Withdrawal | None = None
+    # Marked by its communicator as old news (the site may also mark news older than N years).
+    historic: bool = False
 
     @property
     def last_changed_at(self) -> datetime:
@@ -137,6 +152,8 @@ class Site:
     organisation_number: str
     social: tuple[dict[str, str], ...]
     accessibility: dict[str, str]
+    # News older than this many years is shown with "this is older news" (None: never).
+    historic_after_years: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +172,24 @@ class SearchSettings:
     best_bets: tuple[BestBet, ...] = ()
 
 
+SEVERITIES = ("danger", "warning", "info")  # an alert's severity, most severe first
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A site-wide message (content/alerts/<id>.yaml), shown on every page between its
+    times: a fire ban, a crisis, a disruption of service."""
+
+    id: str
+    severity: str  # one of SEVERITIES
+    title: dict[str, str]  # per language
+    text: dict[str, str]  # per language, plain text
+    link: str | None = None  # https://... or a path on this site such as /sv/news/<slug>
+    link_text: dict[str, str] = field(default_factory=dict)  # per language, when link is set
+    starts_at: datetime | None = None  # UTC; None: from the build on
+    ends_at: datetime | None = None  # UTC; None: until the file is removed
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything the loader read, validated."""
@@ -166,3 +201,7 @@ class Content:
     pages: list[Page]
     images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path
     search: SearchSettings = field(default_factory=SearchSettings)
+    alerts: tuple[Alert, ...] = ()
+    # Problems in files that did not stop the build: each such file was left out, or its
+    # last good version was kept. The publishing report lists them.
+    problems: tuple[Problem, ...] = ()
