@@ -48,7 +48,7 @@ class CachedArticle:
     """An unchanged article as the manifest knows it (the SUMMARY fields). Any other field
     reads the whole Article from its pack (or, if that is gone, its source) once."""
 
-    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint")
+    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft")
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
 
     key: str
@@ -58,12 +58,20 @@ class CachedArticle:
     old_slugs: tuple[str, ...]
     source: str
     fingerprint: str
+    draft: bool  # a build lists what is public without reading every article
 
     def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
-        (self.key, self.lang, self.slug, self.published_at, self.old_slugs, self.source, self.fingerprint) = (
-            entry[:-1]
-        )
+        (
+            self.key,
+            self.lang,
+            self.slug,
+            self.published_at,
+            self.old_slugs,
+            self.source,
+            self.fingerprint,
+            self.draft,
+        ) = entry[:-1]
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
         self._where = entry[-1]  # (pack, offset, length)
 
