@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
-    from webapp.build import open_build
+    from webapp.live import open_build
 
     content, builds = Path(os.environ["NEWS_CONTENT_DIR"]), Path(os.environ["NEWS_BUILDS_DIR"])
     watcher = subprocess.Popen(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import build as build_module
 from webapp import caching, cli, i18n, security
 from webapp.config import from_environment
+from webapp.live import LiveBuild
 from webapp.views import context, errors, feeds, news, pages
 from webapp.views import search as search_views  # not `search`: that is the webapp.search package
 
@@ -16,7 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = from_environment(config)
     app = Flask(__name__, static_folder=str(settings["STATIC_DIR"]), static_url_path="/static")
     app.config.update(settings)
-    app.extensions["live_build"] = build_module.LiveBuild(app.config["BUILDS_DIR"])
+    app.extensions["live_build"] = LiveBuild(app.config["BUILDS_DIR"])
 
     i18n.init_app(app)
     security.init_app(app)

@@ -1,7 +1,11 @@
-"""Content -> a new build directory -> atomic switch; and reading the live build.
+"""Content -> a new build directory -> atomic switch. Used by the CLI and the watcher only;
+requests read builds through webapp/live.py.
 
 A build is a directory under BUILDS_DIR holding the search index (with every stored field
-the pages need), `meta.pickle` (site, topics, partners, pages) and `media/` (images).
+the pages need), `meta.pickle` (site, topics, partners, pages, alerts, the moments when
+what it shows changes by itself), `media/` (images), `published.pickle` (every address
+this site has made public, for the next build) and `gone.pickle` (those since removed,
+answered 410 Gone).
 `current` is a symlink to the live build. A new build is written under a temporary name,
 renamed into place and only then made live by replacing the symlink with `os.replace`, so
 readers see the old build or the new one, never a half-written one. A content error stops
@@ -15,15 +19,17 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from webapp.content import Content, Page, Partner, Site, Topic
-from webapp.search import SearchBackend, SearchError, backend_class
+from webapp.content import Article, Content
+from webapp.live import CURRENT, GONE_FILE, META_FILE
+from webapp.search import SearchBackend, backend_class
 
-CURRENT = "current"
-META_FILE = "meta.pickle"
+PUBLISHED_FILE = "published.pickle"
+# News turning historic is a moment too, but only within this horizon (a later build
+# lists the later ones): every article's would make a long list for nothing.
+HISTORIC_HORIZON_DAYS = 400
 
 
 def write_build(
@@ -58,15 +64,20 @@ def write_build(
         names=names,
         tidy=tidy,
     )
+    built_at = datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    public = [article for article in content.articles if not article.draft]
     meta = {
         "build_id": build_id,
         "site": content.site,
         "topics": content.topics,
         "partners": content.partners,
         "pages": content.pages,
-        "years": sorted({article.published_at.year for article in content.articles}, reverse=True),
+        "years": sorted({article.published_at.year for article in public}, reverse=True),
+        "alerts": content.alerts,
+        "moments": _moments(content, public, built_at),
     }
     (partial / META_FILE).write_bytes(pickle.dumps(meta))
+    _write_registry(partial, public, live if live.exists() else None, built_at)
     media = partial / "media"
     media.mkdir()
     for name, source in content.images.items():
@@ -77,6 +88,67 @@ def write_build(
     _switch(builds_dir, build_id)
     _prune(builds_dir, keep)
     return final
+
+
+def _moments(content: Content, public: list[Article], built_at: datetime) -> list[float]:
+    """Every moment after `built_at` when what the build shows changes by itself, sorted."""
+    after = built_at.timestamp()
+    moments = {article.published_at.timestamp() for article in public}
+    for alert in content.alerts:
+        moments |= {moment.timestamp() for moment in (alert.starts_at, alert.ends_at) if moment}
+    years = content.site.historic_after_years
+    if years:
+        horizon = after + HISTORIC_HORIZON_DAYS * 86400
+        for article in public:
+            turns = _years_later(article.published_at, years).timestamp()
+            if turns <= horizon:
+                moments.add(turns)
+    return sorted(moment for moment in moments if moment > after)
+
+
+def _years_later(moment: datetime, years: int) -> datetime:
+    """The same date and time `years` later (28 February for 29 February)."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def _write_registry(partial: Path, public: list[Article], live: Path | None, built_at: datetime) -> None:
+    """Remember every address made public, and list those gone since (for 410 Gone).
+
+    published: "<lang>:<slug>" (earlier slugs too) and "key:<key>" -> (key, publication
+    time). An address is gone when an earlier build published it, its time had come, and
+    this build no longer has it.
+    """
+    published: dict[str, tuple[str, float]] = {}
+    for article in public:
+        entry = (article.key, article.published_at.timestamp())
+        for slug in (article.slug, *article.old_slugs):
+            published[f"{article.lang}:{slug}"] = entry
+        known = published.get(f"key:{article.key}")
+        published[f"key:{article.key}"] = min(entry, known, key=lambda e: e[1]) if known else entry
+    before: dict[str, tuple[str, float]] = {}
+    gone: dict[str, tuple[str, float]] = {}
+    if live is not None:
+        before = _read_pickle(live / PUBLISHED_FILE)
+        gone = _read_pickle(live / GONE_FILE)
+    now = built_at.timestamp()
+    for name, entry in before.items():
+        if name not in published and entry[1] <= now:
+            gone[name] = entry
+    for name in published.keys() & gone.keys():  # published again
+        del gone[name]
+    ever = {name: entry for name, entry in before.items() if entry[1] <= now} | published
+    (partial / PUBLISHED_FILE).write_bytes(pickle.dumps(ever, protocol=pickle.HIGHEST_PROTOCOL))
+    (partial / GONE_FILE).write_bytes(pickle.dumps(gone, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_pickle(path: Path) -> dict:
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
 
 
 def _switch(builds_dir: Path, build_id: str) -> None:
@@ -97,80 +169,3 @@ def _prune(builds_dir: Path, keep: int) -> None:
     for partial in builds_dir.glob(".partial-*"):
         if time.time() - partial.stat().st_mtime > 3600:
             shutil.rmtree(partial, ignore_errors=True)
-
-
-@dataclass
-class Build:
-    """One finished build, opened for reading."""
-
-    path: Path
-    build_id: str
-    site: Site
-    topics: dict[str, Topic]
-    partners: dict[str, Partner]
-    pages: list[Page]
-    years: list[int]
-    search: SearchBackend
-
-    @property
-    def media_dir(self) -> Path:
-        return self.path / "media"
-
-    def page(self, page_id: str, lang: str) -> Page | None:
-        """The fixed page with this id in this language, if it exists."""
-        return next((p for p in self.pages if p.id == page_id and p.lang == lang), None)
-
-
-def open_build(path: Path) -> Build:
-    """Open a finished build directory. Raises SearchError if it is missing or damaged."""
-    try:
-        meta = pickle.loads((path / META_FILE).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError) as error:
-        raise SearchError(f"no readable build at {path}: {error}") from error
-    return Build(
-        path=path,
-        build_id=meta["build_id"],
-        site=meta["site"],
-        topics=meta["topics"],
-        partners=meta["partners"],
-        pages=meta["pages"],
-        years=meta["years"],
-        search=backend_class()(path / "index"),
-    )
-
-
-def current_build() -> Build:
-    """The build this request reads: looked up once per request, so every part of a page
-    (view, template helpers, caching headers) comes from the same build."""
-    from flask import current_app, g
-
-    if "build" not in g:
-        g.build = current_app.extensions["live_build"].get()
-    return g.build
-
-
-class LiveBuild:
-    """The build `current` points to, reopened when a new build is switched in.
-
-    Checking costs one readlink per request; a worker keeps no other state.
-    """
-
-    def __init__(self, builds_dir: Path):
-        self.builds_dir = Path(builds_dir)
-        self._target: str | None = None
-        self._build: Build | None = None
-
-    def get(self) -> Build:
-        """The live build. Raises SearchError when there is none yet."""
-        try:
-            target = os.readlink(self.builds_dir / CURRENT)
-        except OSError as error:
-            raise SearchError(
-                f"no build in {self.builds_dir}: run 'flask --app webapp build' first"
-            ) from error
-        if target != self._target or self._build is None:
-            fresh = open_build(self.builds_dir / target)
-            if self._build is not None:
-                self._build.search.close()
-            self._build, self._target = fresh, target
-        return self._build

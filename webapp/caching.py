@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, g, request
 from flask_compress import Compress
 
-from webapp.build import current_build
+from webapp.live import current_build
 from webapp.search import SearchError
 
 ONE_YEAR = 31_536_000

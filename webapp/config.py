@@ -24,6 +24,12 @@ class Config:
     # Send Strict-Transport-Security; only where the site is served over HTTPS.
     HSTS = False
     LANGUAGES = ("sv", "en")
+    # Signs preview links of drafts and scheduled articles (no secret: no preview links).
+    PREVIEW_SECRET = None
+    # How long a preview link works.
+    PREVIEW_DAYS = 7
+    # The moment pages are read at (a datetime, for tests); None: the present.
+    NOW = None
 
 
 def from_environment(overrides: dict | None = None) -> dict:
@@ -34,6 +40,10 @@ def from_environment(overrides: dict | None = None) -> dict:
             settings[key] = Path(os.environ[f"NEWS_{key}"])
     if os.environ.get("NEWS_HSTS") == "1":
         settings["HSTS"] = True
+    if os.environ.get("NEWS_PREVIEW_SECRET"):
+        settings["PREVIEW_SECRET"] = os.environ["NEWS_PREVIEW_SECRET"]
+    if "NEWS_PREVIEW_DAYS" in os.environ:
+        settings["PREVIEW_DAYS"] = int(os.environ["NEWS_PREVIEW_DAYS"])
     if "NEWS_PAGE_SIZE" in os.environ:
         settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
     settings.update(overrides or {})

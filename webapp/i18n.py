@@ -11,7 +11,7 @@ import unicodedata
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel
 
-from webapp.build import current_build
+from webapp.live import current_build
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

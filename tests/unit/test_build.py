@@ -10,7 +10,8 @@ from whoosh import index
 
 from bench.corpus import write_corpus
 from tests.conftest import LABEL, make_app
-from webapp.build import LiveBuild, open_build, write_build
+from webapp.build import write_build
+from webapp.live import LiveBuild, open_build
 from webapp.content import ContentError, ContentLoader, load_content
 from webapp.content.cache import CachedArticle, full_article
 from webapp.search import ArticleQuery, whoosh_backend

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import LABEL
-from webapp.build import open_build, write_build
+from webapp.build import write_build
+from webapp.live import open_build
 from webapp.content import load_content
 from webapp.search import ArticleQuery, SearchError
 from webapp.search.whoosh_backend import WhooshBackend

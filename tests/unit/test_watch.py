@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import LABEL
-from webapp.build import LiveBuild
+from webapp.live import LiveBuild
 from webapp.config import PROJECT_ROOT
 from webapp.content import ContentError, ContentLoader, load_content
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from webapp.content.model import Article, SearchSettings
@@ -42,6 +43,8 @@ class ArticleQuery:
     include_other_languages: bool = False
     page: int = 1
     page_size: int = 10
+    # The moment to list at (UTC): only what is public then is listed. None: the present.
+    now: datetime | None = None
 
     @property
     def effective_sort(self) -> str:
@@ -79,7 +82,14 @@ class ResultPage:
 
 
 class SearchBackend(ABC):
-    """Read access to one build's index, plus writing a new one."""
+    """Read access to one build's index, plus writing a new one.
+
+    The index holds every article version whatever its life state, and answers for a
+    moment (`now`, UTC; None: the present): a draft is never public, a version whose
+    publication time has not come is not public yet (embargo), and a withdrawn one is
+    public at its address but never listed (lists, search, feeds, related). So a scheduled
+    article appears at its minute without a new build. Only `preview` sees everything.
+    """
 
     @classmethod
     @abstractmethod
@@ -103,28 +113,32 @@ class SearchBackend(ABC):
         """
 
     @abstractmethod
-    def article(self, lang: str, slug: str) -> Article | None:
-        """The article version with this slug in this language, if any."""
+    def article(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
+        """The public article version with this slug in this language, if any."""
 
     @abstractmethod
-    def versions(self, key: str) -> dict[str, Article]:
-        """Every language version of the article with this key, by language."""
+    def versions(self, key: str, now: datetime | None = None) -> dict[str, Article]:
+        """Every public language version of the article with this key, by language."""
 
     @abstractmethod
-    def by_slug_in_any_language(self, slug: str) -> list[Article]:
-        """Versions in any language whose slug is `slug` (for a switched or mistyped link)."""
+    def by_slug_in_any_language(self, slug: str, now: datetime | None = None) -> list[Article]:
+        """Public versions in any language whose slug is `slug` (a switched or mistyped link)."""
 
     @abstractmethod
-    def by_old_slug(self, lang: str, slug: str) -> Article | None:
-        """The version in `lang` that used to have `slug` (before a rename), if any."""
+    def by_old_slug(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
+        """The public version in `lang` that used to have `slug` (before a rename), if any."""
 
     @abstractmethod
     def list_articles(self, query: ArticleQuery) -> ResultPage:
-        """Articles matching the query, with facet counts and, for text, snippets."""
+        """Listed articles matching the query, with facet counts and, for text, snippets."""
 
     @abstractmethod
-    def related(self, article: Article, limit: int = 3) -> list[Article]:
-        """Other articles in the same language sharing topics or partners, best first."""
+    def related(self, article: Article, limit: int = 3, now: datetime | None = None) -> list[Article]:
+        """Other listed articles in the same language sharing topics or partners, best first."""
+
+    @abstractmethod
+    def preview(self, key: str, lang: str) -> Article | None:
+        """The version with this key in `lang` whatever its state: for preview links only."""
 
     @abstractmethod
     def close(self) -> None:

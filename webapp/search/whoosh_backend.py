@@ -18,6 +18,8 @@ import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -47,7 +49,7 @@ from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parall
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "12"
+INDEX_FORMAT = "13"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
@@ -71,6 +73,9 @@ def _schema() -> Schema:
         "slug": ID(stored=True),
         # Earlier slugs, as "<lang>:<slug>", for permanent redirects.
         "old_slugs": KEYWORD(commas=True),
+        # The version's life: "draft", "withdrawn" or "live" (a scheduled version is live
+        # with a publication time to come: `published` decides when it shows).
+        "state": ID,
         # Filter values: exact ids, several per article.
         "topics": KEYWORD(commas=True),
         "partners": KEYWORD(commas=True),
@@ -174,6 +179,7 @@ class _DocumentMaker:
             "key": article.key,
             "lang": lang,
             "slug": article.slug,
+            "state": "draft" if article.draft else "withdrawn" if article.withdrawn else "live",
             "old_slugs": ",".join(f"{lang}:{old}" for old in article.old_slugs),
             "topics": ",".join(article.topics),
             "partners": ",".join(article.partners),
@@ -428,24 +434,49 @@ class WhooshBackend(SearchBackend):
 
     # Looking up ------------------------------------------------------------------------------
 
-    def _stored(self, query, limit: int | None = 1, **options) -> list[Article]:
-        return [_unpickled(hit["article"]) for hit in self._searcher.search(query, limit=limit, **options)]
+    def _found(self, field: str, value: str, visible: np.ndarray | None) -> list[Article]:
+        """The stored articles with `value` in `field` that are `visible` (None: all)."""
+        docs = self._arrays.postings(field, value)[0]
+        docs = docs[self._arrays.alive[docs]]
+        if visible is not None:
+            docs = docs[visible[docs]]
+        return self._stored_docs(np.sort(docs))
 
-    def article(self, lang: str, slug: str) -> Article | None:
-        found = self._stored(Term("id", f"{lang}:{slug}"))
+    # What is public when: a draft never is; the rest once their time has come.
+    def _published_by(self, now: datetime | None) -> np.ndarray:
+        moment = (now or datetime.now(UTC)).timestamp()
+        return self._publication_times <= moment
+
+    @cached_property
+    def _publication_times(self) -> np.ndarray:
+        return self._arrays.column("published").astype(np.float64)
+
+    def _public(self, now: datetime | None) -> np.ndarray:
+        """Documents whose address answers at `now`: published, not drafts."""
+        return self._published_by(now) & ~self._arrays.mask("state", "draft")
+
+    def _listed(self, now: datetime | None) -> np.ndarray:
+        """Documents that lists, search and feeds show at `now`: public and not withdrawn."""
+        return self._published_by(now) & self._arrays.mask("state", "live")
+
+    def article(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
+        found = self._found("id", f"{lang}:{slug}", self._public(now))
         return found[0] if found else None
 
-    def versions(self, key: str) -> dict[str, Article]:
-        return {article.lang: article for article in self._stored(Term("key", key), limit=None)}
+    def versions(self, key: str, now: datetime | None = None) -> dict[str, Article]:
+        return {article.lang: article for article in self._found("key", key, self._public(now))}
 
-    def by_slug_in_any_language(self, slug: str) -> list[Article]:
-        return self._stored(Term("slug", slug), limit=None)
+    def by_slug_in_any_language(self, slug: str, now: datetime | None = None) -> list[Article]:
+        return self._found("slug", slug, self._public(now))
 
-    def by_old_slug(self, lang: str, slug: str) -> Article | None:
-        found = self._stored(Term("old_slugs", f"{lang}:{slug}"))
+    def by_old_slug(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
+        found = self._found("old_slugs", f"{lang}:{slug}", self._public(now))
         return found[0] if found else None
 
-    def related(self, article: Article, limit: int = 3) -> list[Article]:
+    def preview(self, key: str, lang: str) -> Article | None:
+        return next((a for a in self._found("key", key, None) if a.lang == lang), None)
+
+    def related(self, article: Article, limit: int = 3, now: datetime | None = None) -> list[Article]:
         """Articles sharing the most topics and partners (a partner counts double), newest first."""
         if not article.topics and not article.partners:
             return []
@@ -455,7 +486,7 @@ class WhooshBackend(SearchBackend):
         for partner in article.partners:
             shared += 2 * self._arrays.mask("partners", partner)
         shared[self._arrays.postings("key", article.key)[0]] = 0  # not the article itself
-        shared[~self._arrays.mask("lang", article.lang)] = 0
+        shared[~(self._arrays.mask("lang", article.lang) & self._listed(now))] = 0
         return self._stored_docs(self._best(shared, 0, limit))
 
     def _stored_docs(self, docs: Iterable[int]) -> list[Article]:
@@ -523,7 +554,7 @@ class WhooshBackend(SearchBackend):
         languages = [query.lang] + (
             [lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else []
         )
-        in_language = self._union("lang", languages)
+        in_language = self._union("lang", languages) & self._listed(query.now)
         groups = {
             "topics": self._union("topics", query.topics),
             "partners": self._union("partners", query.partners),
@@ -553,7 +584,7 @@ class WhooshBackend(SearchBackend):
             page_size=query.page_size,
             facets=self._facets(base, groups),
             snippets=snippets,
-            suggestion=self._suggestion(query.text, query.lang) if query.text and total < 3 else None,
+            suggestion=self._useful_suggestion(query, languages, in_language) if total < 3 else None,
             matched_all_words=matched_all,
         )
 
@@ -688,6 +719,20 @@ class WhooshBackend(SearchBackend):
             for key in bet["keys"]
         ]
         return Or([Term("key", key, boost=1000.0) for key in keys]) if keys else None
+
+    def _useful_suggestion(self, query: ArticleQuery, languages: list[str], listed: np.ndarray) -> str | None:
+        """A corrected query that finds listed articles, if there is one. The words come
+        from every indexed article, scheduled ones too: a suggestion that finds nothing
+        listed now would leak an embargoed article's words, so it is never offered."""
+        if not query.text:
+            return None
+        suggestion = self._suggestion(query.text, query.lang)
+        if suggestion is None:
+            return None
+        every_word, _ = self._text_query(replace(query, text=suggestion), languages)
+        if every_word is None or not np.any((self._scores(every_word, {}) > 0) & listed):
+            return None
+        return suggestion
 
     def _suggestion(self, text: str, lang: str) -> str | None:
         """The query with unknown words replaced by the closest words in the content."""

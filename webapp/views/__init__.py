@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, request
 from flask_babel import gettext as _
 
-from webapp.build import Build, current_build
+from webapp.content.model import Article
+from webapp.live import Build, current_build, now
 from webapp.search import ArticleQuery, ResultPage
 
 
@@ -42,3 +45,9 @@ def results_page(query: ArticleQuery) -> ResultPage:
             ),
         )
     return results
+
+
+def is_historic(article: Article, build: Build) -> bool:
+    """Whether the article is shown as older news: marked so, or older than the site's limit."""
+    years = build.site.historic_after_years
+    return article.historic or bool(years and article.published_at < now() - timedelta(days=365.25 * years))

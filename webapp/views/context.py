@@ -11,8 +11,8 @@ from flask import Flask, request, url_for
 from flask_babel import format_date, format_number, format_time
 from flask_babel import gettext as _
 
-from webapp.build import current_build
 from webapp.i18n import current_language
+from webapp.live import current_build, now
 from webapp.search import SearchError
 from webapp.views import localized_names
 
@@ -129,6 +129,7 @@ def init_app(app: Flask) -> None:
         topic_names, partner_names = localized_names(build, lang) if build else ({}, {})
         return {
             "build": build,
+            "alerts": build.alerts_at(now()) if build else [],
             "site": build.site if build else None,
             "site_name": build.site.name[lang] if build else "News",
             "topic_names": topic_names,
@@ -145,6 +146,7 @@ def init_app(app: Flask) -> None:
         feed_url=feed_url,
         report_problem_url=report_problem_url,
         language_name=language_name,
+        now=now,
     )
     app.jinja_env.filters.update(
         iso_local=iso_local, long_date=long_date, number=format_number, pair=lambda value: (value, value)

@@ -12,6 +12,7 @@ from webapp.search import SearchError
 TITLES = {
     400: lambda: _("The address is not valid"),
     404: lambda: _("Page not found"),
+    410: lambda: _("The page has been removed"),
     405: lambda: _("The address is not valid"),
     413: lambda: _("The request is too large"),
     414: lambda: _("The address is too long"),

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from webapp.i18n import LANGUAGES, current_language
+from webapp.live import now
 from webapp.search import ArticleQuery
 from webapp.views import live_build, localized_names
 from webapp.views.context import public_url
@@ -44,7 +45,7 @@ def _atom(title: str, self_url: str, page_url: str, articles: list, lang: str) -
 
 
 def _newest_change(build, lang: str):
-    newest = build.search.list_articles(ArticleQuery(lang=lang, page_size=1)).articles
+    newest = build.search.list_articles(ArticleQuery(lang=lang, page_size=1, now=now())).articles
     return newest[0].last_changed_at if newest else None
 
 
@@ -60,7 +61,7 @@ def _feed(topic_id: str | None = None, partner_id: str | None = None) -> Respons
         if partner_id not in build.partners:
             abort(404, description=_("There is no partner called “%(name)s”.", name=partner_id))
         filters.partners = (partner_id,)
-    results = build.search.list_articles(filters.query(lang, sort="newest", page_size=FEED_SIZE))
+    results = build.search.list_articles(filters.query(lang, sort="newest", page_size=FEED_SIZE, now=now()))
     topic_names, partner_names = localized_names(build, lang)
     title = f"{build.site.name[lang]}: {_('News')}"
     if filters.active or filters.text:
@@ -105,7 +106,7 @@ def sitemap():
     build = live_build()
     by_key: dict[str, dict] = {}
     for lang in LANGUAGES:
-        everything = build.search.list_articles(ArticleQuery(lang=lang, page_size=1_000_000))
+        everything = build.search.list_articles(ArticleQuery(lang=lang, page_size=1_000_000, now=now()))
         for article in everything.articles:
             by_key.setdefault(article.key, {})[article.lang] = article
     xml = render_template(

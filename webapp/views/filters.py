@@ -14,7 +14,7 @@ from flask import Request
 from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
-from webapp.build import Build
+from webapp.live import Build
 from webapp.search import SORTS, ArticleQuery
 
 MAX_VALUES = 20  # per group; more is not a reader's choice

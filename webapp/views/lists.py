@@ -11,6 +11,7 @@ from flask import current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 from webapp.i18n import current_language
+from webapp.live import now
 from webapp.views import live_build, localized_names, page_number, results_page
 from webapp.views.filters import describe, parse_filters
 
@@ -34,7 +35,7 @@ def render_list(*, kind: str, topic=None, partner=None):
         filters.topics = (topic.id,)
     if partner is not None:
         filters.partners = (partner.id,)
-    query = filters.query(lang, page=page_number(), page_size=current_app.config["PAGE_SIZE"])
+    query = filters.query(lang, page=page_number(), page_size=current_app.config["PAGE_SIZE"], now=now())
     guidance_only = kind == "search" and not filters.text
     results = None if guidance_only else results_page(query)
     topic_names, partner_names = localized_names(build, lang)

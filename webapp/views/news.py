@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.i18n import LANGUAGES, collation_key, current_language
+from webapp.live import now
+from webapp.preview import content_version, read_token
 from webapp.search import ArticleQuery
-from webapp.views import live_build
+from webapp.views import is_historic, live_build
 from webapp.views.context import public_url
 from webapp.views.lists import render_list
 
@@ -27,16 +29,47 @@ def article(slug: str):
     """One article; a slug from the other language redirects to this language's version."""
     build = live_build()
     lang = current_language()
-    found = build.search.article(lang, slug)
+    found = build.search.article(lang, slug, now())
     if found is None:
-        renamed = build.search.by_old_slug(lang, slug)
+        renamed = build.search.by_old_slug(lang, slug, now())
         if renamed is not None:
             return redirect(url_for("news.article", slug=renamed.slug), code=301)
         return _article_in_other_language(slug)
-    versions = build.search.versions(found.key)
+    return render_article(found, build)
+
+
+@bp.get("/preview/<token>")
+def preview(token: str):
+    """A draft or scheduled version for staff holding a valid preview link (see webapp/preview.py).
+
+    Anything wrong with the link is a plain 404 that names no article."""
+    config = current_app.config
+    found = None
+    read = read_token(config["PREVIEW_SECRET"], token, config["PREVIEW_DAYS"] * 86400)
+    if read is not None and read[1] == current_language():
+        key, lang, version = read
+        candidate = live_build().search.preview(key, lang)
+        if candidate is not None and content_version(candidate) == version:
+            found = candidate
+    if found is None:
+        abort(
+            404,
+            description=_("This preview link is not valid: it may have expired or the article has changed."),
+        )
+    response = make_response(render_article(found, live_build(), preview=True))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_article(found, build, preview: bool = False):
+    """The article page of version `found`; a preview shows it whatever its state."""
+    versions = build.search.versions(found.key, now())
+    if preview:
+        versions = {**versions, found.lang: found}
     g.alternates = {
         other: url_for(
-            "news.article", lang_code=other, slug=versions[other].slug if other in versions else slug
+            "news.article", lang_code=other, slug=versions[other].slug if other in versions else found.slug
         )
         for other in LANGUAGES
     }
@@ -46,8 +79,10 @@ def article(slug: str):
         versions=versions,
         missing_notes=_missing_translation_notes(found.lang, versions),
         newer_versions=[v for v in versions.values() if v.last_changed_at > found.last_changed_at],
-        related=build.search.related(found),
+        related=build.search.related(found, now=now()),
         structured_data=_news_article_data(found, versions, build),
+        historic=is_historic(found, build),
+        preview=preview,
     )
 
 
@@ -120,10 +155,12 @@ def _article_in_other_language(slug: str):
     """A link whose slug belongs to another language: redirect, or say it is not translated."""
     build = live_build()
     lang = current_language()
-    others = build.search.by_slug_in_any_language(slug)
+    others = build.search.by_slug_in_any_language(slug, now())
     if not others:
+        if build.removed(f"{lang}:{slug}", now()):
+            abort(410, description=_("This news article has been removed from the site."))
         abort(404, description=_("There is no news article at this address."))
-    versions = build.search.versions(others[0].key)
+    versions = build.search.versions(others[0].key, now())
     if lang in versions:
         return redirect(url_for("news.article", slug=versions[lang].slug), code=301)
     g.alternates = {v.lang: url_for("news.article", lang_code=v.lang, slug=v.slug) for v in versions.values()}
@@ -133,7 +170,7 @@ def _article_in_other_language(slug: str):
 def _index(kind: str, heading: str, items: dict, endpoint: str, id_argument: str):
     """Every topic or partner with its number of articles in this language, by name."""
     lang = current_language()
-    facets = live_build().search.list_articles(ArticleQuery(lang=lang)).facets
+    facets = live_build().search.list_articles(ArticleQuery(lang=lang, now=now())).facets
     return render_template(
         "news/index.html",
         kind=kind,

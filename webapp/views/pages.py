@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, send
 from flask_babel import gettext as _
 
 from webapp.i18n import current_language, preferred_language
+from webapp.live import now
 from webapp.views import live_build
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -32,8 +33,10 @@ def short_link(key: str):
     The key is looked up, never echoed into the Location, so no input can send a reader
     to another site.
     """
-    versions = live_build().search.versions(key) if KEY.match(key) else {}
+    versions = live_build().search.versions(key, now()) if KEY.match(key) else {}
     if not versions:
+        if KEY.match(key) and live_build().removed(f"key:{key}", now()):
+            abort(410, description=_("This news article has been removed from the site."))
         abort(404, description=_("There is no news article at this address."))
     wanted = g.get("lang") or preferred_language()
     version = versions.get(wanted) or versions.get("sv") or next(iter(versions.values()))
