@@ -1,26 +1,31 @@
 """HTTP caching: validators from the build, Cache-Control per page type, fingerprinted
 static files, and compression.
 
-A page is a pure function of the live build, the release (templates, translations, static
-files) and the request's path, query and htmx header. So its ETag is computed from those
-before anything is rendered, and a revalidation that matches is answered 304 without
-touching the index.
+A page is a pure function of the live build, the moment it is read at (which of the
+build's scheduled moments have passed: its epoch), the release (templates, translations,
+static files), the request's path and query, and its variant (the full page or the htmx
+fragment: `page_variant`, the one place that decides it). So its ETag is computed from
+those before anything is rendered, and a revalidation that matches is answered 304
+without touching the index. No cache may keep a page past the build's next scheduled
+moment (an embargo lifting, an alert starting or ending): `max-age` is capped to it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import os
+import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 from flask_compress import Compress
+from werkzeug.datastructures import EnvironHeaders
 
-from webapp.live import current_build
+from webapp.live import Build, LiveBuild, current_build, now
 from webapp.search import SearchError
 
 ONE_YEAR = 31_536_000
@@ -46,6 +51,38 @@ REDIRECTS = "public, max-age=300"
 ERRORS = "public, max-age=30"
 # Files whose URL carries their fingerprint (?v=) never change: cache them for a year.
 FINGERPRINTED = f"public, max-age={ONE_YEAR}, immutable"
+
+
+# The request headers that choose a page's variant. Every cache key derives from
+# page_variant (the memo's, the ETag), and these are what `Vary` names and what nginx's
+# proxy_cache_key must hold (tests/web/test_caching.py reads deploy/nginx.conf for it).
+VARIANT_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+
+
+def page_variant(headers) -> str:
+    """Which variant of a list page a request gets: "fragment" when htmx asks for the
+    results region only, else "page" (a history restore wants the whole page)."""
+    if headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true":
+        return "fragment"
+    return "page"
+
+
+def capped(rule: str, seconds_left: float | None) -> str:
+    """`rule` (a Cache-Control value) shortened so no cache keeps the page past a moment
+    `seconds_left` from now: max-age at most that, and no serving stale after it."""
+    if seconds_left is None:
+        return rule
+    left = max(0, int(seconds_left))
+    max_age = re.search(r"max-age=(\d+)", rule)
+    if max_age is None or int(max_age.group(1)) <= left and "stale" not in rule:
+        return rule
+    age = min(int(max_age.group(1)), left)
+    rule = rule.replace(max_age.group(0), f"max-age={age}")
+
+    def stale(match: re.Match) -> str:
+        return f"{match.group(1)}={min(int(match.group(2)), left - age)}"
+
+    return re.sub(r"(stale-while-revalidate|stale-if-error)=(\d+)", stale, rule)
 
 
 def release_fingerprint(app: Flask) -> str:
@@ -77,14 +114,15 @@ def _built_at(build_id: str) -> datetime:
     return datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC, microsecond=0)
 
 
-def _page_etag(build_id: str) -> str:
+def _page_etag(build: Build) -> str:
     """The ETag this request's page will have, known before rendering it."""
     prefixed = request.url_rule is not None and "lang_code" in request.url_rule.arguments
     parts = [
         current_app.config["RELEASE"],
-        build_id,
+        build.build_id,
+        str(build.epoch(now())),
         request.full_path,
-        request.headers.get("HX-Request", ""),
+        page_variant(request.headers),
         # Unprefixed addresses (/, /a/<key>) answer by Accept-Language.
         "" if prefixed else request.headers.get("Accept-Language", ""),
     ]
@@ -140,15 +178,17 @@ class FrontMemo:
 
     The WSGI-level use of RenderedPages: a 200 page that Flask marked as memoizable is
     kept as sent (status, headers, body, compressed or not), keyed by everything such a
-    response depends on: the live build, host and scheme, path and query, the htmx header
-    and Accept-Encoding. Responses that vary on anything else (Accept-Language) are never
-    kept, and conditional requests always go to Flask, which answers 304s. A new build
-    empties it.
+    response depends on: the live build and its epoch, host and scheme, path and query,
+    the page variant and Accept-Encoding. Responses that vary on anything else
+    (Accept-Language) are never kept, and conditional requests always go to Flask, which
+    answers 304s. A new build empties it. Cache-Control is capped again when a kept page
+    is sent, as the next scheduled moment is nearer then.
     """
 
-    def __init__(self, wsgi_app, builds_dir: Path):
+    def __init__(self, wsgi_app, live: LiveBuild, clock: Callable[[], datetime]):
         self.wsgi_app = wsgi_app
-        self.current = Path(builds_dir) / "current"
+        self.live = live
+        self.clock = clock
         self.build = None
         self.pages = RenderedPages()
 
@@ -158,17 +198,27 @@ class FrontMemo:
         ):
             return self.wsgi_app(environ, start_response)
         try:
-            build = os.readlink(self.current)
-        except OSError:
+            live = self.live.get()
+        except SearchError:
             return self.wsgi_app(environ, start_response)
+        build = live.build_id
         if build != self.build:
             self.pages.clear()
             self.build = build
-        key = tuple(environ.get(name, "") for name in MEMO_KEY)
+        moment = self.clock()
+        variant = page_variant(EnvironHeaders(environ))
+        key = (*(environ.get(name, "") for name in MEMO_KEY), variant, live.epoch(moment))
         page = self.pages.get(key)
         if page is not None:
             body, status, headers = page
-            start_response(status, list(headers))
+            left = live.seconds_to_next_change(moment)
+            start_response(
+                status,
+                [
+                    (name, capped(value, left) if name == "Cache-Control" else value)
+                    for name, value in headers
+                ],
+            )
             return [body]
         sent = {}
 
@@ -190,9 +240,10 @@ class FrontMemo:
         return [body]
 
 
-# What a kept page may depend on (see FrontMemo), and how Flask marks a page keepable.
+# What a kept page may depend on besides its variant and epoch (see FrontMemo), and how
+# Flask marks a page keepable.
 MEMO_KEY = ("HTTP_HOST", "wsgi.url_scheme", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
-            "HTTP_HX_REQUEST", "HTTP_ACCEPT_ENCODING")  # fmt: skip
+            "HTTP_ACCEPT_ENCODING")  # fmt: skip
 MEMOIZABLE = "news.memoizable"
 
 
@@ -201,26 +252,41 @@ def _answer_revalidation():
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_RULES:
         return None
     try:
-        build_id = current_build().build_id
+        build = current_build()
     except SearchError:
         return None
-    g.page_etag = _page_etag(build_id)
-    g.built_at = _built_at(build_id)
+    g.page_etag = _page_etag(build)
+    g.built_at = _changed_at(build)
     if _matches(g.page_etag):
         response = Response(status=304)
         response.set_etag(g.page_etag, weak=True)
-        response.headers["Cache-Control"] = PAGE_RULES[request.endpoint]
-        if request.endpoint in LISTS:
-            response.vary.add("HX-Request")
+        response.headers["Cache-Control"] = capped(
+            PAGE_RULES[request.endpoint], build.seconds_to_next_change(now())
+        )
+        _vary_by_variant(response)
         return response
     rendered = current_app.extensions["rendered_pages"].get(g.page_etag)
     if rendered is not None:
         body, mimetype = rendered
         response = Response(body, mimetype=mimetype)
-        if request.endpoint in LISTS:
-            response.vary.add("HX-Request")
+        _vary_by_variant(response)
         return response
     return None
+
+
+def _vary_by_variant(response: Response) -> None:
+    if request.endpoint in LISTS:
+        for header in VARIANT_HEADERS:
+            response.vary.add(header)
+
+
+def _changed_at(build: Build) -> datetime:
+    """When what this request sees last changed: the build, or a scheduled moment since."""
+    passed = build.epoch(now())
+    built = _built_at(build.build_id)
+    if passed:
+        return max(built, datetime.fromtimestamp(int(build.moments[passed - 1]), UTC))
+    return built
 
 
 def _set_caching_headers(response: Response) -> Response:
@@ -230,7 +296,12 @@ def _set_caching_headers(response: Response) -> Response:
     if endpoint in ("static", "pages.media", "pages.theme") and request.args.get("v"):
         response.headers["Cache-Control"] = FINGERPRINTED
     elif endpoint in PAGE_RULES and response.status_code == 200:
-        response.headers["Cache-Control"] = PAGE_RULES[endpoint]
+        try:
+            left = current_build().seconds_to_next_change(now())
+        except SearchError:
+            left = None
+        response.headers["Cache-Control"] = capped(PAGE_RULES[endpoint], left)
+        _vary_by_variant(response)
         if "page_etag" in g:
             # Weak: the gzip, brotli and plain bodies are the same page.
             response.set_etag(g.page_etag, weak=True)
@@ -264,7 +335,9 @@ def init_app(app: Flask) -> None:
             except SearchError:
                 pass
 
-    app.wsgi_app = FrontMemo(app.wsgi_app, app.config["BUILDS_DIR"])
+    app.wsgi_app = FrontMemo(
+        app.wsgi_app, app.extensions["live_build"], lambda: app.config["NOW"] or datetime.now(UTC)
+    )
     app.before_request(_answer_revalidation)
     app.after_request(_set_caching_headers)
     app.config.setdefault(

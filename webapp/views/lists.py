@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
+from webapp.caching import VARIANT_HEADERS, page_variant
 from webapp.i18n import current_language
 from webapp.live import now
 from webapp.views import live_build, localized_names, page_number, results_page
@@ -20,10 +21,7 @@ TEMPLATE = "news/list.html"
 
 def is_fragment_request() -> bool:
     """htmx asked for the results region only (not a history restore, which wants a page)."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
+    return page_variant(request.headers) == "fragment"
 
 
 def render_list(*, kind: str, topic=None, partner=None):
@@ -55,6 +53,7 @@ def render_list(*, kind: str, topic=None, partner=None):
     else:
         html = render_template(TEMPLATE, **context)
     response = make_response(html)
-    # The same URL gives a page or a fragment depending on this header: caches must know.
-    response.vary.add("HX-Request")
+    # The same URL gives a page or a fragment depending on these headers: caches must know.
+    for header in VARIANT_HEADERS:
+        response.vary.add(header)
     return response
