@@ -1,19 +1,27 @@
-"""`flask build`: load and validate content, write a new build and switch to it."""
+"""Staff commands: `flask build` (load and validate content, write a new build and switch
+to it), `flask content status` (the publishing report) and `flask content preview`.
+
+Web workers import this module only to register the commands: what the commands use (the
+loader, the build writer, the watcher) is imported when one runs, so a worker never loads
+the content parsers.
+"""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import watchfiles
 from babel.support import Translations
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
-from webapp.build import write_build
-from webapp.content import Content, ContentError, ContentLoader
 from webapp.search import SearchError
+
+if TYPE_CHECKING:
+    from webapp.content import Content, ContentLoader
 
 
 def external_link_label(translations_dir) -> callable:
@@ -48,6 +56,8 @@ class _ProgressBar:
 @with_appcontext
 def build_command(full: bool, watch: bool) -> None:
     """Validate content/ and switch the site to a fresh build of it."""
+    from webapp.content import ContentError, ContentLoader
+
     config = current_app.config
     loader = ContentLoader(
         config["CONTENT_DIR"],
@@ -66,6 +76,7 @@ def build_command(full: bool, watch: bool) -> None:
         with click.progressbar(length=count, label="Indexing articles") as bar:
             path = _write(content, progress=bar.update, full=full)
         click.echo(f"Built {count} article versions into {path}; it is now live.")
+        _report_problems(content)
     if watch:
         _follow(loader)
 
@@ -74,12 +85,26 @@ KEEPS_SERVING = "The site keeps serving the last good build."
 
 
 def _write(content: Content, **options) -> Path:
+    from webapp.build import write_build
+
     config = current_app.config
     return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
 
 
+def _report_problems(content: Content) -> None:
+    """Files left out of the build, or kept at their last good version, on stderr."""
+    from webapp.report import problems_section
+
+    if content.problems:
+        click.echo("\n".join(problems_section(content.problems)), err=True)
+
+
 def _follow(loader: ContentLoader) -> None:
     """Build again after every change to content/, reading only the files that changed."""
+    import watchfiles
+
+    from webapp.content import ContentError
+
     # step: a change is built once no other change follows within 50 ms (an editor's save
     # is often several writes and a rename). The watcher starts with the first iteration;
     # an empty set of changes every half second is how we learn that it has started.
@@ -97,6 +122,7 @@ def _follow(loader: ContentLoader) -> None:
                 path = _write(content, tidy=False)  # live first; the index is tidied when idle
                 untidy = True
                 click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
+                _report_problems(content)
             elif untidy and content is not None:  # half a second without a save
                 untidy = False  # tried once: a failure is not retried every half second
                 _write(content)
@@ -106,5 +132,64 @@ def _follow(loader: ContentLoader) -> None:
             click.echo(f"The build could not be written: {error}\n{KEEPS_SERVING}", err=True)
 
 
+content_group = AppGroup("content", help="Reports for staff: what is scheduled, drafts, problems.")
+
+
+def _load_for_report() -> Content:
+    from webapp.content import ContentError, ContentLoader
+
+    config = current_app.config
+    loader = ContentLoader(
+        config["CONTENT_DIR"], external_link_label(config["TRANSLATIONS_DIR"]), cache_dir=config["CACHE_DIR"]
+    )
+    try:
+        return loader.load()
+    except ContentError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@content_group.command("status")
+def status_command() -> None:
+    """The publishing report: scheduled, drafts with preview links, withdrawn, problems."""
+    from webapp.report import publishing_report
+
+    config = current_app.config
+    content = _load_for_report()
+    now = config["NOW"] or datetime.now(UTC)
+    click.echo("\n".join(publishing_report(content, now, config["PREVIEW_SECRET"], config["PREVIEW_DAYS"])))
+
+
+@content_group.command("preview")
+@click.argument("key")
+@click.argument("lang", default="sv")
+def preview_command(key: str, lang: str) -> None:
+    """Print a preview link for the article KEY in LANG (a draft or scheduled version too),
+    as the live build has it."""
+    from webapp.live import LiveBuild
+    from webapp.preview import PreviewError, make_token
+
+    config = current_app.config
+    try:
+        build = LiveBuild(config["BUILDS_DIR"]).get()
+    except SearchError as error:
+        raise click.ClickException(str(error)) from error
+    article = build.search.preview(key, lang)
+    if article is None:
+        raise click.ClickException(
+            f"the live build has no article '{key}' in '{lang}': check the file name "
+            f"(content/articles/{key}.{lang}.md) and that the last build included it"
+        )
+    try:
+        token = make_token(config["PREVIEW_SECRET"], article)
+    except PreviewError as error:
+        raise click.ClickException(str(error)) from error
+    days = config["PREVIEW_DAYS"]
+    click.echo(f"{build.site.base_url}/{lang}/preview/{token}")
+    click.echo(
+        f"The link shows this version of '{article.title}' for {days} days; after an edit, make a new one."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(build_command)
+    app.cli.add_command(content_group)

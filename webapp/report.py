@@ -1,0 +1,98 @@
+"""The publishing report staff read (`flask content status`, and the watcher after each
+build): what is scheduled and when, drafts with their preview links, withdrawn news,
+alerts, and every file with a problem. Plain text, in English like the other messages
+for staff, with times in the site's time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from webapp.content import Content
+from webapp.content.cache import full_article
+from webapp.content.model import Problem
+from webapp.preview import PreviewError, make_token
+
+
+def publishing_report(content: Content, now: datetime, secret: str | None, preview_days: int) -> list[str]:
+    """The report's lines."""
+    zone = ZoneInfo(content.site.timezone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    scheduled = sorted(
+        (a for a in content.articles if not a.draft and a.published_at > now), key=lambda a: a.published_at
+    )
+    drafts = [full_article(a, keep=False) for a in content.articles if a.draft]
+    lines = [f"Publishing report at {local(now)} ({content.site.timezone})", ""]
+    lines += _section(
+        "Scheduled: public by themselves at their time",
+        (f"{local(a.published_at)}  {a.source}  {full_article(a, keep=False).title}" for a in scheduled),
+    )
+    lines += _section("Drafts: not public", (f"{a.source}  {a.title}" for a in drafts))
+    if drafts:
+        lines += _preview_links(content, drafts, secret, preview_days)
+    withdrawn = [a for a in map(_withdrawn, content.articles) if a is not None]
+    lines += _section(
+        "Withdrawn: still online with a notice, not listed",
+        (
+            f"{local(a.withdrawn.withdrawn_at)}  {a.source}  {a.title}: {a.withdrawn.reason}"
+            for a in withdrawn
+        ),
+    )
+    lines += _section("Alerts", (_alert_line(alert, now, local) for alert in content.alerts))
+    lines += problems_section(content.problems) or ["Problems: none; every file is published as written.", ""]
+    return lines
+
+
+def _withdrawn(article):
+    whole = full_article(article, keep=False)
+    return whole if whole.withdrawn else None
+
+
+def _preview_links(content: Content, drafts: list, secret: str | None, days: int) -> list[str]:
+    lines = []
+    for article in drafts:
+        try:
+            token = make_token(secret, article)
+        except PreviewError as error:
+            return [f"  (no preview links: {error})", ""]
+        lines.append(
+            f"  preview {article.key}.{article.lang}: {content.site.base_url}/{article.lang}/preview/{token}"
+        )
+    return [*lines, f"  (each link works for {days} days and only for the version built now)", ""]
+
+
+def _alert_line(alert, now: datetime, local) -> str:
+    if alert.ends_at and alert.ends_at <= now:
+        state = f"ended {local(alert.ends_at)}"
+    elif alert.starts_at and alert.starts_at > now:
+        state = f"starts {local(alert.starts_at)}"
+    else:
+        state = "shown now" + (f", until {local(alert.ends_at)}" if alert.ends_at else "")
+    title = alert.title.get("sv") or next(iter(alert.title.values()), "")
+    return f"{alert.severity:<8} {alert.id}: {title} ({state})"
+
+
+def problems_section(problems: Iterable[Problem]) -> list[str]:
+    """Problems grouped by file, or no lines when there are none."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    if not by_file:
+        return []
+    lines = [
+        f"Problems in {len(by_file)} file(s): fix them and save; until then each is left out, "
+        "or its last good version stays"
+    ]
+    for path, found in sorted(by_file.items()):
+        lines.append(f"  {path}")
+        lines += [f"    - {p.field + ': ' if p.field else ''}{p.message}" for p in found]
+    return [*lines, ""]
+
+
+def _section(title: str, items: Iterable[str]) -> list[str]:
+    items = list(items)
+    return [f"{title}: {len(items) or 'none'}", *(f"  {item}" for item in items), ""]
