@@ -11,9 +11,9 @@ from whoosh import index
 from bench.corpus import write_corpus
 from tests.conftest import LABEL, make_app
 from webapp.build import write_build
-from webapp.live import LiveBuild, open_build
 from webapp.content import ContentError, ContentLoader, load_content
 from webapp.content.cache import CachedArticle, full_article
+from webapp.live import LiveBuild, open_build
 from webapp.search import ArticleQuery, whoosh_backend
 from webapp.search.whoosh_backend import _IndexState
 

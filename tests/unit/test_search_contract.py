@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import LABEL
 from webapp.build import write_build
-from webapp.live import open_build
 from webapp.content import load_content
+from webapp.live import open_build
 from webapp.search import ArticleQuery, SearchError
 from webapp.search.whoosh_backend import WhooshBackend
 

@@ -13,9 +13,9 @@ import time
 import pytest
 
 from tests.conftest import LABEL
-from webapp.live import LiveBuild
 from webapp.config import PROJECT_ROOT
 from webapp.content import ContentError, ContentLoader, load_content
+from webapp.live import LiveBuild
 
 
 def loaded(tree) -> ContentLoader:

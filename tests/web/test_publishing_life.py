@@ -120,7 +120,9 @@ def test_an_untranslated_scheduled_version_is_not_named_by_the_published_one(lif
     tree, _ = life
     builds = tree.root.parent / "builds-partly"
     tree.article("halv", title="Svensk version ute", published="2024-05-02 09:30")
-    tree.article("halv", lang="en", title="English version later", slug="half-later", published="2030-01-01 08:00")
+    tree.article(
+        "halv", lang="en", title="English version later", slug="half-later", published="2030-01-01 08:00"
+    )
     try:
         write_build(tree.load(), builds)
     finally:
@@ -166,7 +168,9 @@ def test_validators_and_kept_pages_change_when_the_moment_passes(life):
 
 def test_a_draft_is_never_public(life):
     _, builds = life
-    pages = _everything_at(at(builds, AFTER).test_client(), ["/sv/news/utkast", "/sv/", "/sv/search?q=utkast"])
+    pages = _everything_at(
+        at(builds, AFTER).test_client(), ["/sv/news/utkast", "/sv/", "/sv/search?q=utkast"]
+    )
     assert all("Utkast om klimat" not in page for page in pages.values())
     assert at(builds, AFTER).test_client().get("/sv/news/utkast").status_code == 404
 
@@ -198,7 +202,9 @@ def test_a_bad_preview_link_is_not_found_and_names_nothing(life, monkeypatch):
     tampered = good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB")
     article = open_build(builds / "current").search.preview("utkast", "sv")
     forged = make_token(SECRET, article).replace(good.split(".")[0], _token(builds, "gammal").split(".")[0])
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(datetime.now(UTC).timestamp()) - 8 * 86400)
+    monkeypatch.setattr(
+        TimestampSigner, "get_timestamp", lambda self: int(datetime.now(UTC).timestamp()) - 8 * 86400
+    )
     expired = _token(builds, "utkast")
     monkeypatch.undo()
     for token in ("nonsense", other_secret, tampered, forged, expired):
