@@ -8,7 +8,10 @@ keyword and date fields, field lengths, and a merge of segments.
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,6 +21,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
 from whoosh.query import Term
 from whoosh.writing import SegmentWriter
 
+from webapp.parallel import WorkerDied, in_parallel
 from webapp.search import whoosh_arrays, whoosh_writing
 from webapp.search.whoosh_analysis import StemmedText
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
@@ -295,3 +299,30 @@ def test_stored_fields_are_zstandard_and_those_written_with_zlib_before_are_stil
     with ix.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) == 1
         assert [searcher.stored_fields(number)["id"] for number in range(60)] == expected
+
+
+def test_a_process_that_dies_stops_the_build_with_a_message_instead_of_hanging(tmp_path):
+    """A process killed (by the kernel, for memory) must not leave the others waiting."""
+    documents = _documents(40, seed=15)
+    ix = index.create_in(str(tmp_path), SCHEMA)
+
+    def document(number: int) -> dict:
+        if number == 30:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return documents[number]
+
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match="ended unexpectedly"):
+        write_in_parallel(ix, document, len(documents), lambda done: None, procs=2, codec=ArrayBlocksCodec())
+    assert time.monotonic() - started < 30
+    assert index.open_dir(str(tmp_path)).doc_count() == 0
+
+
+def test_a_parallel_load_whose_worker_dies_fails_with_a_message(tmp_path):
+    def parse(number: int) -> int:
+        if number == 250:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return number
+
+    with pytest.raises(WorkerDied):
+        list(in_parallel(parse, range(400)))

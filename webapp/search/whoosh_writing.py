@@ -14,6 +14,7 @@ Whoosh's writer's.
 
 from __future__ import annotations
 
+import concurrent.futures
 import multiprocessing
 from array import array
 from collections import defaultdict
@@ -235,9 +236,9 @@ def write_in_parallel(
     seen: list[dict[str, set[str]]] = []
     try:
         with forked_pool(procs) as pool:
-            written = pool.map_async(_write_share, shares, chunksize=1)  # a share each: they meet
-            while not written.ready():
-                written.wait(0.2)
+            written = [pool.submit(_write_share, share) for share in shares]  # a share each: they meet
+            while not all(future.done() for future in written):
+                concurrent.futures.wait(written, timeout=0.2, return_when=concurrent.futures.FIRST_EXCEPTION)
                 while not done.empty():
                     report = done.get()
                     if isinstance(report, int):
@@ -256,7 +257,15 @@ def write_in_parallel(
                         answer = second.learn(every)
                         for _ in range(procs):
                             learned.put(answer)
-            segments = written.get()
+                if any(future.done() and future.exception() for future in written):
+                    for _ in range(procs):  # a failed process: none of the others may wait for it
+                        learned.put(None)
+                    break
+            concurrent.futures.wait(written)
+            failures = [future.exception() for future in written if future.exception()]
+            if failures:  # the process that failed first, not one it stopped
+                raise next((e for e in failures if not isinstance(e, _OtherFailed)), failures[0])
+            segments = [future.result() for future in written]
         while not done.empty():
             progress(done.get())
     except BaseException:
@@ -267,6 +276,10 @@ def write_in_parallel(
     parent._close_segment()
     parent._commit_toc(parent._merge_segments(None, None, False) + segments)
     parent._finish()
+
+
+class _OtherFailed(RuntimeError):
+    """In a worker: stopped because another process failed."""
 
 
 def _write_share(share: tuple[int, int]):
@@ -291,7 +304,7 @@ def _write_share(share: tuple[int, int]):
         done.put(words_seen())
         answer = learned.get()
         if answer is None:
-            raise RuntimeError("another process failed before its second pass")
+            raise _OtherFailed("another process failed before its second pass")
         for number in range(start, stop):
             writer.add_late_fields(number - start, **second.late(number, answer))
     # Not writer._finish(): the temporary folder it removes is shared with the parent.
