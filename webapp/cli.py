@@ -18,6 +18,7 @@ from babel.support import Translations
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from webapp.parallel import WorkerDied
 from webapp.search import SearchError
 
 if TYPE_CHECKING:
@@ -74,7 +75,10 @@ def build_command(full: bool, watch: bool) -> None:
     else:
         count = len(content.articles)
         with click.progressbar(length=count, label="Indexing articles") as bar:
-            path = _write(content, progress=bar.update, full=full)
+            try:
+                path = _write(content, progress=bar.update, full=full)
+            except WorkerDied as error:
+                raise click.ClickException(f"{error}\n{KEEPS_SERVING}") from error
         click.echo(f"Built {count} article versions into {path}; it is now live.")
         _report_problems(content)
     if watch:
@@ -128,7 +132,7 @@ def _follow(loader: ContentLoader) -> None:
                 _write(content)
         except ContentError as error:
             click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
-        except (OSError, SearchError) as error:  # a full disk, say: the next save tries again
+        except (OSError, SearchError, WorkerDied) as error:  # a full disk, say: the next save tries again
             click.echo(f"The build could not be written: {error}\n{KEEPS_SERVING}", err=True)
 
 
