@@ -3,12 +3,14 @@
 // status region. No third-party code, no tracking.
 (function () {
   "use strict";
+  // The status region is in the page (and the accessibility tree) from the start; only its
+  // text changes. A region that appears together with its message is often not read.
   var status = document.getElementById("share-status");
   function announce(text) {
     if (!status) return;
-    status.textContent = "";
-    // A fresh text node is announced even when the same words are repeated.
-    window.setTimeout(function () { status.textContent = text; }, 50);
+    // The same words again (a second copy) must still be a change: alternate a trailing
+    // no-break space, which is not read.
+    status.textContent = status.textContent === text ? text + "\u00a0" : text;
   }
   document.querySelectorAll("[data-copy-link]").forEach(function (button) {
     if (!(navigator.clipboard && window.isSecureContext)) return;
