@@ -62,7 +62,7 @@ def test_no_horizontal_scrolling_at_320_css_pixels(page, url):
 @pytest.mark.browser
 def test_the_language_switch_opens_the_same_article(page):
     page.goto(SEED_SV)
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_url(f"**{SEED_EN}")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Partnership strengthens")

@@ -26,7 +26,7 @@ def test_the_site_works_under_its_own_csp_without_violations(browser, base_url):
     page.get_by_role("button", name="Kopiera länk").click()
     expect(page.locator("#share-status")).to_have_text("Länken är kopierad")
     assert page.get_by_role("button", name="Skriv ut").is_visible()
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_url(re.compile(r"/en/news/"))
     assert [text for text in console if "Content Security Policy" in text or "Refused" in text] == []
     context.close()

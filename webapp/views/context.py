@@ -15,6 +15,7 @@ from webapp.i18n import current_language
 from webapp.live import current_build, now
 from webapp.search import SearchError
 from webapp.views import localized_names
+from webapp.views.passages import article_body
 
 
 def _build_or_none():
@@ -146,6 +147,7 @@ def init_app(app: Flask) -> None:
         feed_url=feed_url,
         report_problem_url=report_problem_url,
         language_name=language_name,
+        article_body=article_body,
         now=now,
     )
     app.jinja_env.filters.update(
