@@ -40,13 +40,25 @@ def other_languages() -> list[str]:
 
 
 def switch_url(lang: str) -> str:
-    """The same page in `lang`: views may set g.alternates for pages whose URL differs."""
+    """The same page in `lang`: views may set g.alternates for pages whose URL differs.
+
+    Other pages keep their path and arguments (topic, filters, search words, order), so a
+    reader who switches language on a filtered list or a search keeps their place. The
+    page number is left out: the other language's list may be shorter.
+    """
     alternates = g.get("alternates")
     if alternates is not None:
         return alternates.get(lang) or url_for("news.news_list", lang_code=lang)
-    if request.endpoint and request.view_args is not None and "lang_code" in request.view_args:
-        args = {**request.view_args, **request.args.to_dict(flat=False), "lang_code": lang}
-        return url_for(request.endpoint, **args)
+    endpoint = request.endpoint
+    # _pull_language has taken lang_code out of view_args, so ask the URL map instead.
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        args = {
+            name: kept
+            for name, values in request.args.to_dict(flat=False).items()
+            # url_for reads "_anchor", "_external" and so on as its own options.
+            if name != "page" and not name.startswith("_") and (kept := [value for value in values if value])
+        }
+        return url_for(endpoint, **{**args, **(request.view_args or {}), "lang_code": lang})
     return url_for("news.news_list", lang_code=lang)
 
 

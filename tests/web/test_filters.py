@@ -95,10 +95,10 @@ def test_the_heading_says_what_the_list_shows_in_the_readers_language(client):
 def test_active_filters_are_removable_tags_and_can_be_cleared(client):
     html = client.get("/en/?topic=vatten&partner=smhi&q=&sort=oldest").get_data(as_text=True)
     assert (
-        '<a class="tag tag--remove" href="/en/?partner=smhi&amp;q=&amp;sort=oldest">'
-        '<span class="visually-hidden">Remove filter: </span>Water and the sea'
+        '<a class="tag tag--remove" href="/en/?partner=smhi&amp;q=&amp;sort=oldest#results-heading"'
+        ' aria-label="Water and the sea, remove filter">Water and the sea'
     ) in html
-    assert '<a href="/en/?q=&amp;sort=oldest">Clear all filters</a>' in html
+    assert '<a href="/en/?q=&amp;sort=oldest#results-heading">Clear all filters</a>' in html
 
 
 def test_zero_results_say_so_and_offer_to_clear(client):

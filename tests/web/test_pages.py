@@ -177,7 +177,8 @@ def test_news_list_is_newest_first_with_count_and_pagination(client, demo_conten
     assert titles == [a.title for a in swedish[:10]]
     assert 'aria-label="Sidor"' in page.html
     assert (
-        '<a href="/sv/?page=1" aria-current="page"><span class="visually-hidden">Sida </span>1</a>'
+        '<a href="/sv/?page=1#results-heading" aria-current="page">'
+        '<span class="visually-hidden">Sida </span>1</a>'
         in page.html
     )
     second = get(client, "/sv/?page=2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from webapp.i18n import current_language
 from webapp.live import current_build, now
 from webapp.search import SearchError
 from webapp.views import localized_names
+from webapp.views.filters import describe
 from webapp.views.passages import article_body
 
 
@@ -122,6 +124,56 @@ def language_name(lang: str) -> str:
     return Locale.parse(lang).get_language_name(current_language())
 
 
+def list_heading(kind: str, topic=None, partner=None, text: str = "") -> str:
+    """The h1 of a list page. The htmx update sends it again (out of band), so a new search
+    from the form renames the page as a full page load would."""
+    lang = current_language()
+    if kind == "topic" and topic is not None:
+        return topic.name[lang]
+    if kind == "partner" and partner is not None:
+        return partner.name[lang]
+    if kind == "search":
+        return _("Search results for “%(query)s”", query=text) if text else _("Search the news")
+    return _("News")
+
+
+def sort_label(kind: str, sort: str) -> str:
+    """The name of a list's order, as the order field's options write it."""
+    if sort == "oldest":
+        return _("Oldest first")
+    if kind == "search" and sort != "newest":
+        return _("Best match first")
+    return _("Newest first")
+
+
+def list_title(kind: str, heading: str, results, filters) -> str:
+    """A list page's <title>: what the list shows, not only which list it is.
+
+    The title is the first thing a screen reader says after Back or Forward, and the
+    htmx update sends it too, so it must name the filters, order and page:
+    "Nyheter (3 artiklar om Vatten och hav, äldst först, sida 2)". A topic or partner
+    page's own topic or partner is in its heading already, so only other choices count.
+    """
+    if results is None:
+        return heading
+    chosen = dataclasses.replace(
+        filters,
+        text="",
+        topics=() if kind == "topic" else filters.topics,
+        partners=() if kind == "partner" else filters.partners,
+    )
+    state = []
+    if kind == "search" or chosen.active:
+        topic_names, partner_names = localized_names(current_build(), current_language())
+        state.append(describe(results.total, chosen, topic_names, partner_names))
+    if filters.sort == "oldest" or (kind == "search" and filters.sort == "newest"):
+        state.append(sort_label(kind, filters.sort).lower())
+    if results.page > 1:
+        state.append(_("page %(page)s", page=results.page))
+    base = _("Search: %(query)s", query=filters.text) if kind == "search" else heading
+    return f"{base} ({', '.join(state)})" if state else base
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict:
@@ -148,6 +200,8 @@ def init_app(app: Flask) -> None:
         report_problem_url=report_problem_url,
         language_name=language_name,
         article_body=article_body,
+        list_heading=list_heading,
+        list_title=list_title,
         now=now,
     )
     app.jinja_env.filters.update(
