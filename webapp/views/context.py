@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
@@ -174,6 +175,26 @@ def list_title(kind: str, heading: str, results, filters) -> str:
     return f"{base} ({', '.join(state)})" if state else base
 
 
+def phone_text(number: str) -> str:
+    """A Swedish phone number as pages in this language write it, so a page never writes
+    the same number two ways: 010-224 40 00 in Swedish, +46 10-224 40 00 in English (the
+    form the English content uses, which a reader abroad can dial)."""
+    number = number.strip()
+    if current_language() == "sv":
+        return "0" + number[3:].lstrip(" -") if number.startswith("+46") else number
+    if number.startswith("0") and not number.startswith("00"):
+        return "+46 " + number[1:]
+    return number
+
+
+def phone_href(number: str) -> str:
+    """A tel: link that works from any country: +46 and digits only."""
+    digits = re.sub(r"[^0-9+]", "", number)
+    if digits.startswith("0") and not digits.startswith("00"):
+        digits = "+46" + digits[1:]
+    return "tel:" + digits
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict:
@@ -201,6 +222,8 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         article_body=article_body,
         list_heading=list_heading,
+        phone_href=phone_href,
+        phone_text=phone_text,
         list_title=list_title,
         now=now,
     )
