@@ -17,15 +17,17 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import stat
 import time
 from array import array
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from webapp.content import Article, Content
 from webapp.live import CURRENT, GONE_FILE, META_FILE
 from webapp.search import SearchBackend, backend_class
+from webapp.sitemaps import write_sitemaps
 
 PUBLISHED_FILE = "published.pickle"
 # News turning historic is a moment too, but only within this horizon (a later build
@@ -83,16 +85,35 @@ def write_build(
         _write_registry(partial, public, live if live.exists() else None, built_at)
     else:  # the watcher's quick build: the registry is brought up to date by the tidy one
         _carry_registry(partial, live)
-    media = partial / "media"
-    media.mkdir()
-    for name, source in content.images.items():
-        (media / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, media / name)
+    write_sitemaps(partial, content, built_at, live if live.exists() and not full else None, carry=not tidy)
+    _copy_media(content.images, partial / "media")
     final = builds_dir / build_id
     partial.rename(final)
     _switch(builds_dir, build_id)
     _prune(builds_dir, keep)
     return final
+
+
+def _copy_media(images: dict[str, str], media: Path) -> None:
+    """Copy the content's images (name -> content/images/<name>) into the build's media/:
+    regular files only, never through a symbolic link (which could point at any file on
+    the machine), never outside media/."""
+    media.mkdir()
+    for name, source in images.items():
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or not source.endswith(os.sep + name):
+            continue
+        folder = source[: -len(name) - 1]
+        # Resolving links must not change the path below content/images: no part is a link.
+        if os.path.realpath(source) != os.path.join(os.path.realpath(folder), name):
+            continue
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                continue
+        except OSError:
+            continue
+        (media / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, media / name, follow_symlinks=False)
 
 
 def _moments(content: Content, public: list[Article], built_at: datetime) -> list[float]:

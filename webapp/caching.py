@@ -44,11 +44,16 @@ PAGE_RULES = {
     "feeds.topic_feed": "public, max-age=300",
     "feeds.partner_feed": "public, max-age=300",
     "site_files.sitemap": "public, max-age=3600",
+    "site_files.sitemap_file": "public, max-age=3600",
+    "site_files.sitemap_recent": "public, max-age=300",
     "site_files.robots": "public, max-age=86400",
 }
 LISTS = ("news.news_list", "news.topic", "news.partner", "search.search")
 REDIRECTS = "public, max-age=300"
-ERRORS = "public, max-age=30"
+# Client errors (4xx) briefly, so a flood of one bad address is answered by the proxy and a
+# fixed link works again within seconds; server errors (5xx) never: views/errors.py sends
+# them with no-store, so no cache repeats a passing failure to every reader.
+ERRORS = "public, max-age=10"
 # Files whose URL carries their fingerprint (?v=) never change: cache them for a year.
 FINGERPRINTED = f"public, max-age={ONE_YEAR}, immutable"
 

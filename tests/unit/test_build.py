@@ -36,12 +36,27 @@ def test_a_build_goes_live_and_readers_see_the_new_one_without_restart(content_t
     assert live.get().search.article("sv", "andra").title == "Rubrik andra sv"
 
 
-def test_broken_content_fails_before_anything_is_switched(content_tree, tmp_path):
+def test_a_broken_article_is_left_out_and_named_while_the_rest_is_published(content_tree, tmp_path):
+    builds = tmp_path / "builds"
+    content_tree.article("forsta")
+    build(content_tree, builds)
+    content_tree.article("andra")
+    content_tree.article("trasig", published="inte ett datum")
+    content = load_content(content_tree.root, LABEL)
+    assert [problem.path for problem in content.problems] == ["content/articles/trasig.sv.md"]
+    assert content.problems[0].field == "published"
+    write_build(content, builds)
+    live = LiveBuild(builds).get()
+    assert live.search.article("sv", "andra").title == "Rubrik andra sv"
+    assert live.search.article("sv", "trasig") is None
+
+
+def test_a_broken_site_file_fails_before_anything_is_switched(content_tree, tmp_path):
     builds = tmp_path / "builds"
     content_tree.article("forsta")
     good = build(content_tree, builds)
-    content_tree.article("trasig", published="inte ett datum")
-    with pytest.raises(ContentError, match="trasig.sv.md: published"):
+    content_tree.write("topics/trasig.yaml", "namn: [inte stängd\n")
+    with pytest.raises(ContentError, match="topics/trasig.yaml"):
         build(content_tree, builds)
     assert os.readlink(builds / "current") == good.name
     assert not list(builds.glob(".partial-*"))
@@ -55,7 +70,7 @@ def test_old_builds_are_pruned_but_the_live_one_is_kept(content_tree, tmp_path):
     assert remaining == [made[2].name, made[3].name]
 
 
-def test_the_cli_names_file_field_and_problem_and_keeps_the_live_build(content_tree, tmp_path):
+def test_the_cli_names_each_problem_and_a_broken_site_file_keeps_the_live_build(content_tree, tmp_path):
     builds = tmp_path / "builds"
     content_tree.article("forsta")
     app = make_app(builds, CONTENT_DIR=content_tree.root)
@@ -64,12 +79,20 @@ def test_the_cli_names_file_field_and_problem_and_keeps_the_live_build(content_t
     assert "Built 1 article versions" in ok.output
     live = os.readlink(builds / "current")
 
+    content_tree.article("andra")
     content_tree.article("trasig", topics="[okant-amne]")
+    partly = app.test_cli_runner().invoke(args=["build"])
+    assert partly.exit_code == 0, partly.output
+    assert "  content/articles/trasig.sv.md\n    - topics: unknown topic 'okant-amne'" in partly.output
+    assert "The file is not published until this is fixed." in partly.output
+    assert "Built 2 article versions" in partly.output
+    assert os.readlink(builds / "current") != live
+
+    content_tree.write("site.yaml", "name: [inte stängd\n")
     failed = app.test_cli_runner().invoke(args=["build"])
     assert failed.exit_code != 0
-    assert "content/articles/trasig.sv.md: topics: unknown topic 'okant-amne'" in failed.output
+    assert "content/site.yaml" in failed.output
     assert "keeps serving the last good build" in failed.output
-    assert os.readlink(builds / "current") == live
 
 
 def test_a_brand_colour_with_too_little_contrast_is_refused(content_tree):
@@ -118,13 +141,18 @@ def test_an_article_whose_cache_file_vanished_is_read_from_its_source(content_tr
     assert article.title == "Rubriken"
 
 
-def test_a_broken_file_is_never_served_from_the_cache(content_tree, tmp_path):
+def test_a_broken_edit_is_reported_every_load_and_its_last_good_version_stays(content_tree, tmp_path):
     cache = tmp_path / "cache"
-    content_tree.article("a")
+    content_tree.article("a", title="Rubriken")
     load_content(content_tree.root, LABEL, cache_dir=cache)
-    content_tree.article("a", title=None)
-    with pytest.raises(ContentError, match="title: is missing"):
-        load_content(content_tree.root, LABEL, cache_dir=cache)
+    content_tree.article("a", title=None, body="Den trasiga ändringen.")
+    for _ in range(2):  # the cache never hides the problem on a later load
+        content = load_content(content_tree.root, LABEL, cache_dir=cache)
+        assert [(problem.path, problem.field) for problem in content.problems] == [
+            ("content/articles/a.sv.md", "title")
+        ]
+        (article,) = content.articles
+        assert article.title == "Rubriken"
 
 
 def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(content_tree, tmp_path):
@@ -223,7 +251,8 @@ def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(content_tree, 
     path = rebuild(content_tree, builds, progress=indexed.append)
     assert indexed == [1]
     search = open_build(path).search
-    assert search.list_articles(ArticleQuery(lang="sv", text="kraftverkt")).suggestion == "kraftverket"
+    typo = search.list_articles(ArticleQuery(lang="sv", text="kraftvreket"))
+    assert typo.corrected == "kraftverket" and [article.key for article in typo.articles] == ["b"]
     found = search.list_articles(ArticleQuery(lang="sv", text="kraftverket"))
     assert [article.key for article in found.articles] == ["b"]
     assert search.list_articles(ArticleQuery(lang="sv", text="vatten")).total == 9

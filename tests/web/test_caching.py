@@ -21,7 +21,7 @@ from webapp.build import write_build
         ("/sv/search?q=vatten", "public, max-age=60, stale-while-revalidate=300"),
         ("/sv/feed.atom", "public, max-age=300"),
         ("/sitemap.xml", "public, max-age=3600"),
-        ("/sv/news/finns-inte", "public, max-age=30"),
+        ("/sv/news/finns-inte", "public, max-age=10"),
     ],
 )
 def test_cache_control_per_page_type(client, url, cache_control):

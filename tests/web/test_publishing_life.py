@@ -186,12 +186,14 @@ def test_a_preview_link_shows_a_draft_to_staff_only(life):
     response = client.get(f"/sv/preview/{_token(builds, 'utkast')}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Utkast om klimat" in page
-    assert "Förhandsvisning – inte publicerad" in page and "Det här är ett utkast." in page
+    assert "Förhandsvisning – inte publicerad</strong>. Det här är ett utkast." in page
     assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in page
-    scheduled = client.get(f"/sv/preview/{_token(builds, 'press')}").get_data(as_text=True)
-    assert "Pressmeddelande" in scheduled and "Den publiceras" in scheduled
+    ahead = at(builds, BEFORE).test_client()  # a scheduled article, before its moment
+    scheduled = ahead.get(f"/sv/preview/{_token(builds, 'press')}").get_data(as_text=True)
+    assert "Pressmeddelande" in scheduled
+    assert "publicerad</strong>. Den publiceras <time" in scheduled and "1 januari 2030 08:00</time>." in scheduled
 
 
 def test_a_bad_preview_link_is_not_found_and_names_nothing(life, monkeypatch):

@@ -125,7 +125,7 @@ def test_the_news_feed_is_atom_with_the_newest_articles(client, demo_content):
     )
     assert [e.find(f"{ATOM}title").text for e in entries] == [a.title for a in newest[:20]]
     for entry in entries:
-        for required in ("id", "title", "updated", "link", "summary", "content"):
+        for required in ("id", "title", "updated", "link", "summary"):  # the lead; the link has the rest
             assert entry.find(f"{ATOM}{required}") is not None, required
         assert entry.find(f"{ATOM}id").text.startswith("https://nyheter.example.se/sv/a/")
 
@@ -158,18 +158,6 @@ def test_list_pages_advertise_the_feed_of_what_they_show(client):
     assert '<link rel="alternate" type="application/atom+xml"' in client.get("/sv/topics/vatten").get_data(
         as_text=True
     )
-
-
-def test_sitemap_lists_both_languages_with_alternates(client, demo_content):
-    root = ET.fromstring(client.get("/sitemap.xml").data)
-    urls = {u.find(f"{SITEMAP}loc").text: u for u in root.findall(f"{SITEMAP}url")}
-    assert len([u for u in urls if "/news/" in u]) == len(demo_content.articles)
-    seed = urls["https://nyheter.example.se" + SEED_SV]
-    alternates = {a.get("hreflang"): a.get("href") for a in seed.findall(f"{XHTML}link")}
-    assert alternates == {
-        "sv": "https://nyheter.example.se" + SEED_SV,
-        "en": "https://nyheter.example.se" + SEED_EN,
-    }
 
 
 def test_robots_txt_points_to_the_sitemap(client):

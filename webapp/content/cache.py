@@ -25,10 +25,11 @@ from collections.abc import Callable, Set
 from datetime import datetime
 from pathlib import Path
 
-from webapp.content.model import Article
+from webapp.content.model import Article, Image
 
-CODE = [Path(__file__).with_name(name) for name in ("loader.py", "markdown.py", "model.py", "cache.py")]
-MANIFEST, CHANGES = "manifest.pickle", "manifest-changes.pickle"
+CODE = sorted(Path(__file__).parent.glob("*.py"))  # the content package: what reads articles
+MODEL = [Path(__file__).with_name(name) for name in ("model.py", "cache.py")]  # what pickles hold
+MANIFEST, CHANGES, LAST_GOOD = "manifest.pickle", "manifest-changes.pickle", "last-good.pickle"
 PACK_SUFFIX = ".pack"
 
 Stamp = tuple[int, int]  # modification time in ns, size in bytes
@@ -36,8 +37,12 @@ Stamp = tuple[int, int]  # modification time in ns, size in bytes
 
 def context_key(*parts: object) -> str:
     """A hash of everything besides the file itself that an Article depends on."""
+    return _code_hash(CODE, *parts)
+
+
+def _code_hash(files: list[Path], *parts: object) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
-    for path in CODE:
+    for path in files:
         digest.update(path.read_bytes())
     for part in parts:
         digest.update(repr(part).encode("utf-8"))
@@ -48,7 +53,7 @@ class CachedArticle:
     """An unchanged article as the manifest knows it (the SUMMARY fields). Any other field
     reads the whole Article from its pack (or, if that is gone, its source) once."""
 
-    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft")
+    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image")
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
 
     key: str
@@ -59,6 +64,7 @@ class CachedArticle:
     source: str
     fingerprint: str
     draft: bool  # a build lists what is public without reading every article
+    image: Image | None  # a build publishes only the images that articles show
 
     def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
@@ -71,6 +77,7 @@ class CachedArticle:
             self.source,
             self.fingerprint,
             self.draft,
+            self.image,
         ) = entry[:-1]
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
         self._where = entry[-1]  # (pack, offset, length)
@@ -124,11 +131,15 @@ class ArticleCache:
     is rewritten when the changes add up to a twentieth of it.
     """
 
-    def __init__(self, directory: Path | None, context: str):
+    def __init__(self, directory: Path | None, context: str, last_good: LastGood | None = None):
         self.directory = Path(directory) if directory else None
         self.context = context
+        self.last_good = last_good if last_good is not None else LastGood(self.directory)
         self._manifest: dict[str, tuple] = {}
         self._changes: dict[str, tuple | None] = {}  # since the main file; None: removed
+        # The manifest of other content (the site file changed, say): no article of it is
+        # used as it is, but it holds the last good version of a file that is broken now.
+        self._earlier: dict[str, tuple] = {}
         self._dirty = False
         self._pack: tuple | None = None  # this process's: (pid, name, descriptor or None, size)
         self._readers: dict[str, int] = {}  # pack name -> a descriptor to read it
@@ -136,21 +147,22 @@ class ArticleCache:
         if self.directory:
             self.directory.mkdir(parents=True, exist_ok=True)
             try:
-                self._manifest = self._read(MANIFEST)
-                self._changes = self._read(CHANGES)
+                (context, manifest), (_, self._changes) = self._read(MANIFEST), self._read(CHANGES)
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
-                self._manifest, self._changes = {}, {}  # nothing usable: every file is parsed again
+                context, manifest, self._changes = None, {}, {}  # nothing usable: all is parsed again
             for path, entry in self._changes.items():
                 if entry is None:
-                    self._manifest.pop(path, None)
+                    manifest.pop(path, None)
                 else:
-                    self._manifest[path] = entry
+                    manifest[path] = entry
+            if context == self.context:
+                self._manifest = manifest
+            else:
+                self._earlier, self._changes = manifest, {}
 
-    def _read(self, name: str) -> dict:
+    def _read(self, name: str) -> tuple[str, dict]:
         saved = pickle.loads((self.directory / name).read_bytes())
-        if saved["context"] != self.context:
-            raise ValueError("made for other content")
-        return saved["articles"]
+        return saved["context"], saved["articles"]
 
     def _write(self, name: str, entries: dict) -> None:
         file = self.directory / name
@@ -181,12 +193,6 @@ class ArticleCache:
             return None
         return CachedArticle(entry[2:], self, path, reparse)
 
-    def remember(self, path: str, stamp: Stamp, article: Article) -> None:
-        """Keep a freshly parsed article: appended to this process's pack, and in the
-        manifest when `save` writes it."""
-        if self.directory:
-            self._enter(path, stamp, *self.packed(article))
-
     def packed(self, article: Article) -> tuple[tuple, tuple[str, int, int]]:
         """Append a freshly parsed article to this process's pack; return its summary and
         where it is, which `keep` takes. Worker processes call this: each writes its own
@@ -205,25 +211,59 @@ class ArticleCache:
         self._pack = (pid, name, descriptor, size + written)
         return tuple(getattr(article, field) for field in CachedArticle.SUMMARY), (name, size, written)
 
-    def keep(
-        self,
-        path: str,
-        stamp: Stamp,
-        summary: tuple,
-        where: tuple[str, int, int],
-        reparse: Callable[[str], Article],
+    def unpacked(
+        self, path: str, summary: tuple, where: tuple[str, int, int], reparse: Callable[[str], Article]
     ) -> CachedArticle:
-        """Keep an article `packed` appended, and return it as the cache knows it: its whole
-        Article is read back only if a build needs it."""
-        return CachedArticle(self._enter(path, stamp, summary, where)[2:], self, path, reparse)
+        """An article `packed` appended (by a worker), as the cache would know it; `keep`
+        it to have it in the manifest. Its whole Article is read back only if needed."""
+        return CachedArticle((*summary, where), self, path, reparse)
 
-    def _enter(self, path: str, stamp: Stamp, summary: tuple, where: tuple[str, int, int]) -> tuple:
-        entry = self._manifest[path] = self._changes[path] = (*stamp, *summary, where)
+    def keep(self, path: str, stamp: Stamp, article: Article | CachedArticle) -> None:
+        """Keep the article just parsed from `path` (`unpacked`, or not yet packed): the
+        manifest has it when `save` writes it, and it is the file's last good version now."""
+        self.last_good.discard(path)
+        if not self.directory:
+            return
+        self._manifest[path] = self._changes[path] = (*stamp, *self._entry_of(article))
         self._dirty = True
-        return entry
+
+    def previous(
+        self, path: str, published: Article | CachedArticle | None, reparse: Callable[[str], Article]
+    ) -> Article | CachedArticle | None:
+        """The last good version of `path`, whose file now has problems: what a build
+        publishes until it is fixed. It moves from the manifest (which no longer matches the
+        file) to the last-good store; `published` is what this process last published from
+        the file, which counts where the cache knows nothing better (no cache folder)."""
+        entry = self._manifest.get(path) or self._earlier.get(path)
+        if entry is not None:
+            self._forget(path)
+            self.last_good.set(path, entry[2:])
+        elif self.last_good.get(path) is None and published is not None:
+            self.last_good.set(path, self._entry_of(published) if self.directory else full_article(published))
+        kept = self.last_good.get(path)
+        if kept is None or isinstance(kept, Article):
+            return kept
+        return CachedArticle(kept, self, path, reparse)
+
+    def _entry_of(self, article: Article | CachedArticle) -> tuple:
+        """(*summary, where) of an article, appending it to this process's pack if it is
+        not in one yet."""
+        if isinstance(article, CachedArticle):
+            return (*(getattr(article, field) for field in CachedArticle.SUMMARY), article._where)
+        summary, where = self.packed(article)
+        return (*summary, where)
+
+    def _forget(self, path: str) -> None:
+        self._earlier.pop(path, None)
+        if self._manifest.pop(path, None) is not None:
+            self._changes[path] = None
+            self._dirty = True
 
     def save(self, present: Set[str]) -> None:
-        """Write what changed, forgetting files that no longer exist."""
+        """Write what changed, forgetting files that no longer exist (and their last good
+        versions), and delete the packs nothing is read from any more."""
+        self.last_good.retain(present)
+        self.last_good.save()
         if not self.directory:
             return
         if self._pack is not None and self._pack[0] == os.getpid() and self._pack[2] is not None:
@@ -234,6 +274,8 @@ class ArticleCache:
             del self._manifest[gone]
             self._changes[gone] = None
             self._dirty = True
+        if self._earlier:  # the manifest of other content: replaced by this one
+            self._earlier, self._dirty = {}, True
         if not self._dirty:
             return
         if len(self._changes) * 20 < len(self._manifest):
@@ -243,10 +285,86 @@ class ArticleCache:
             self._changes = {}
             self._write(CHANGES, {})
         self._dirty = False
-        used = {entry[-1][0] for entry in self._manifest.values()} | {MANIFEST, CHANGES}
+        used = {entry[-1][0] for entry in self._manifest.values()} | self.last_good.packs()
+        used |= {MANIFEST, CHANGES, LAST_GOOD}
         for file in self.directory.iterdir():  # a few packs (and, once, an older cache's files)
             if file.name not in used and file.suffix in {PACK_SUFFIX, ".pickle"}:
                 file.unlink(missing_ok=True)  # a load running meanwhile reads its sources instead
+
+
+class LastGood:
+    """The last good version of each content file that has problems now (and of every page,
+    alert and search settings file), by path: what a build publishes instead of a broken
+    file, so that one broken file never holds back the others. An article's is where the
+    manifest had it, (*summary, (pack, offset, length)), or the Article itself without a
+    cache folder; a page's, an alert's or the search settings' is the value itself.
+
+    Kept in `directory` (in memory only without one), apart from the manifest and whatever
+    the context: a change to site.yaml must not unpublish the last good version of another
+    file that is broken. Only a change to the model (what the pickles hold) forgets it.
+    """
+
+    def __init__(self, directory: Path | None):
+        self.directory = Path(directory) if directory else None
+        self._code = _code_hash(MODEL)
+        self._values: dict[str, object] = {}
+        if self.directory:
+            try:
+                saved = pickle.loads((self.directory / LAST_GOOD).read_bytes())
+                if saved["code"] == self._code:
+                    self._values = saved["values"]
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+            ):
+                pass  # nothing kept: a broken file is left out until it is fixed
+        self._saved = dict(self._values)
+
+    def get(self, path: str) -> object | None:
+        return self._values.get(path)
+
+    def set(self, path: str, value: object) -> None:
+        self._values[path] = value
+
+    def discard(self, path: str) -> None:
+        self._values.pop(path, None)
+
+    def retain(self, present: Set[str], folder: str | None = None) -> None:
+        """Forget the article files not in `present` (they were removed), or with `folder`,
+        every file in that folder (pages, alerts) that is not in `present`."""
+        if folder is None:
+            gone = [
+                path for path, value in self._values.items() if _is_article(value) and path not in present
+            ]
+        else:
+            within = os.path.join(folder, "")
+            gone = [path for path in self._values if path.startswith(within) and path not in present]
+        for path in gone:
+            del self._values[path]
+
+    def packs(self) -> set[str]:
+        """The packs that kept articles are read from."""
+        return {value[-1][0] for value in self._values.values() if isinstance(value, tuple)}
+
+    def save(self) -> None:
+        if not self.directory or self._values == self._saved:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        file = self.directory / LAST_GOOD
+        partial = file.with_suffix(f".{os.getpid()}.tmp")
+        data = {"code": self._code, "values": self._values}
+        partial.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, file)
+        self._saved = dict(self._values)
+
+
+def _is_article(value: object) -> bool:
+    return isinstance(value, (tuple, Article))
 
 
 def _close_all(descriptors: dict[str, int]) -> None:

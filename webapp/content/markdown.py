@@ -116,13 +116,91 @@ _HEADING_LEVEL = re.compile(r"<h([1-6])>")
 
 
 def render_markdown(source: str, *, site_host: str, external_label: str) -> tuple[str, str]:
-    """Render Markdown to (sanitized HTML, plain text). Raises MarkdownProblem."""
+    """Render Markdown to (sanitized HTML, plain text). Raises MarkdownProblem, also for a
+    text that would take unbounded time or memory to render (see _check_source)."""
+    _check_source(source)
     if _for_markdown_it(source):
         rendered = _with_markdown_it(source, site_host, external_label)
     else:
         rendered = _with_cmark(source, site_host, external_label)
+    _check_rendered(rendered)
     safe = _sanitized(rendered)
     return safe, html_to_text(safe)
+
+
+# Limits on what a text may make: content files are a trust boundary, and these shapes take
+# time or memory out of all proportion to their size. Each is far above any real article.
+HTML_MAX = 1_000_000  # characters of HTML a text renders to
+TABLE_CELLS_MAX = 100_000  # a table row gets as many cells as its header: rows x columns
+BRACKETS_MAX = 10_000  # markdown-it-py's links take time growing with their square
+EMPHASIS_MAX = 50_000  # * and _ signs
+PASSAGES_MAX = 1_000  # ::: lines
+NESTING_MAX = 100  # quotes and lists in each other: the sanitizer's time grows with its square
+_TABLE_DELIMITER_ROW = re.compile(
+    r"^[ \t]{0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.MULTILINE
+)
+
+
+def _check_source(source: str) -> None:
+    """Refuse a text whose rendering would take unbounded time or memory. Cheap (counts of
+    characters, in C) for every text; the table count runs only where there is a table."""
+    if len(source) > BRACKETS_MAX and source.count("[") > BRACKETS_MAX:
+        raise MarkdownProblem(f"has more than {BRACKETS_MAX:,} square brackets; split it into shorter texts")
+    if len(source) > EMPHASIS_MAX and source.count("*") + source.count("_") > EMPHASIS_MAX:
+        raise MarkdownProblem(f"has more than {EMPHASIS_MAX:,} * and _ signs; split it into shorter texts")
+    if len(source) > 3 * PASSAGES_MAX and source.count(":::") > PASSAGES_MAX:
+        raise MarkdownProblem(f"has more than {PASSAGES_MAX:,} ':::' lines; split it into shorter texts")
+    if "|" in source and "-" in source and _table_cells(source) > TABLE_CELLS_MAX:
+        raise MarkdownProblem(
+            f"its tables would have more than {TABLE_CELLS_MAX:,} cells (each row gets as many cells "
+            "as the header has columns); make the tables smaller"
+        )
+
+
+def _table_cells(source: str) -> int:
+    """At most how many cells the tables of `source` render: each delimiter row's columns
+    times the lines up to the next blank line (an overestimate, never an underestimate)."""
+    cells = 0
+    for row in _TABLE_DELIMITER_ROW.finditer(source):
+        if "|" not in row[0]:
+            continue
+        end = source.find("\n\n", row.end())
+        rows = source.count("\n", row.end(), len(source) if end == -1 else end) + 2
+        cells += (row[0].count("|") + 1) * rows
+    return cells
+
+
+_NESTING_TAGS = ("<blockquote", "<ul", "<ol", "<li", "<em", "<strong", "<del", "<div", "<span")
+_ANY_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset({"br", "hr", "img", "input", "wbr"})
+
+
+def _check_rendered(rendered: str) -> None:
+    if len(rendered) > HTML_MAX:
+        raise MarkdownProblem(
+            f"becomes {len(rendered):,} characters of HTML, more than the {HTML_MAX:,} allowed; "
+            "split it into shorter texts or make its tables smaller"
+        )
+    # Nesting cannot be deeper than the count of its tags: scan only when one is high.
+    if (
+        rendered.count("<") > 2 * NESTING_MAX
+        and any(rendered.count(tag) > NESTING_MAX for tag in _NESTING_TAGS)
+        and _depth(rendered) > NESTING_MAX
+    ):
+        raise MarkdownProblem(f"nests quotes, lists or emphasis more than {NESTING_MAX} levels deep")
+
+
+def _depth(rendered: str) -> int:
+    """How deep the elements of a parser's (well-formed) HTML are nested."""
+    depth = deepest = 0
+    for tag in _ANY_TAG.finditer(rendered):
+        closing, name, empty = tag.groups()
+        if closing:
+            depth -= 1
+        elif not empty and name not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _for_markdown_it(source: str) -> bool:

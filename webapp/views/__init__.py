@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import abort, request
@@ -24,10 +25,15 @@ def localized_names(build: Build, lang: str) -> tuple[dict[str, str], dict[str, 
     return topics, partners
 
 
+# ASCII digits only: str.isdigit() also accepts "²" or "①", which int() refuses (a 500),
+# and int() accepts "٣", "１" or "1_0", which are no page numbers a link of ours contains.
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def page_number() -> int:
     """The ?page= argument as a positive integer; a bad value is the reader's 400."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+    if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
         abort(400, description=_("The page number must be a whole number from 1 upwards."))
     return int(raw)
 

@@ -1,12 +1,19 @@
-"""Following and finding the news: Atom feeds for any list, the sitemap and robots.txt."""
+"""Following and finding the news: Atom feeds for any list, the sitemaps and robots.txt.
+
+A feed holds the newest FEED_SIZE entries, each with its lead as the summary and a link to
+the page, never the article's body: its size does not depend on how long articles are. The
+sitemaps are files the build wrote (webapp/sitemaps.py), sent as they are; only the recent
+sitemap, what was published since the build, is made per request.
+"""
 
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, request, send_from_directory, url_for
 from flask_babel import gettext as _
 
-from webapp.i18n import LANGUAGES, current_language
+from webapp import sitemaps
+from webapp.i18n import current_language
 from webapp.live import now
 from webapp.search import ArticleQuery
 from webapp.views import live_build, localized_names
@@ -37,8 +44,9 @@ def _atom(title: str, self_url: str, page_url: str, articles: list, lang: str) -
         entry.link(href=public_url(url_for("news.article", lang_code=article.lang, slug=article.slug)))
         entry.published(article.published_at)
         entry.updated(article.last_changed_at)
+        # The lead only (the loader keeps it short), not the body: the link goes to the page,
+        # and Atom needs no content then.
         entry.summary(article.lead)
-        entry.content(article.body_html, type="html")
         for topic in article.topics:
             entry.category(term=topic, label=topic_names[topic])
     return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
@@ -102,17 +110,31 @@ def partner_feed(partner_id: str):
 
 @site_bp.get("/sitemap.xml")
 def sitemap():
-    """Every article version with its other-language alternates, and the list pages."""
-    build = live_build()
-    by_key: dict[str, dict] = {}
-    for lang in LANGUAGES:
-        everything = build.search.list_articles(ArticleQuery(lang=lang, page_size=1_000_000, now=now()))
-        for article in everything.articles:
-            by_key.setdefault(article.key, {})[article.lang] = article
-    xml = render_template(
-        "sitemap.xml", versions=list(by_key.values()), topics=build.topics, partners=build.partners
-    )
+    """The sitemap index: the build's sitemap files and the recent sitemap."""
+    return _sitemap_file(sitemaps.INDEX_NAME)
+
+
+@site_bp.get("/sitemap-<part>.xml")
+def sitemap_file(part: str):
+    """One of the build's sitemap files (the list pages, or a year's articles)."""
+    return _sitemap_file(f"sitemap-{part}.xml")
+
+
+@site_bp.get("/sitemap-recent.xml")
+def sitemap_recent():
+    """The front pages and what was published since the build (a scheduled article whose
+    minute came): the build's files cannot list it."""
+    xml = sitemaps.recent_sitemap(live_build(), now())
     return Response(xml, mimetype="application/xml")
+
+
+def _sitemap_file(name: str) -> Response:
+    # Only names a build writes are sent, whatever else the folder might hold; webapp/caching.py
+    # gives the Cache-Control and ETag (from the build), so the file's own are not sent.
+    if not sitemaps.FILE_NAME.match(name):
+        abort(404)
+    directory = live_build().sitemaps_dir
+    return send_from_directory(directory, name, mimetype="application/xml", conditional=False, etag=False)
 
 
 @site_bp.get("/robots.txt")

@@ -7,6 +7,7 @@ Unknown or malformed values are ignored with a note the page shows, never an err
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from babel.lists import format_list
@@ -19,6 +20,8 @@ from webapp.search import SORTS, ArticleQuery
 
 MAX_VALUES = 20  # per group; more is not a reader's choice
 MAX_QUERY_LENGTH = 200
+# ASCII digits only: str.isdigit() also accepts "²²²²" (int() then fails) and "٢٠٢٤".
+YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass
@@ -70,10 +73,10 @@ def parse_filters(request: Request, build: Build, sorts: tuple[str, ...] = SORTS
     )
     years: list[int] = []
     for value in args.getlist("year")[:MAX_VALUES]:
-        if value.isdigit() and len(value) == 4 and int(value) not in years:
-            years.append(int(value))
-        elif not (value.isdigit() and len(value) == 4):
+        if not YEAR.fullmatch(value):
             notes.append(_("“%(value)s” is not a year and was ignored.", value=value[:60]))
+        elif int(value) not in years:
+            years.append(int(value))
     sort = args.get("sort", "")
     if sort and sort not in sorts:
         notes.append(_("Unknown sort order “%(value)s” was ignored.", value=sort[:60]))

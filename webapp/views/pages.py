@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
+from werkzeug.security import safe_join
 
 from webapp.i18n import current_language, preferred_language
 from webapp.live import now
@@ -46,10 +48,39 @@ def short_link(key: str):
     return response
 
 
+# What /media/ sends, by extension: images only, each as its own type, so that no file in
+# a build's media/ can be served as a page or a script from the site's origin.
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+}
+# An SVG is a document that may hold script: opened on its own, it gets no script, no
+# requests and a sandbox (inline styles only, as logos use them).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+
+
 @bp.get("/media/<path:name>")
 def media(name: str):
-    """Images from the live build."""
-    return send_from_directory(live_build().media_dir, name, max_age=3600)
+    """Images from the live build: image types only, sent as their extension says, never
+    through a symbolic link; an SVG can never run a script."""
+    directory = live_build().media_dir
+    mimetype = MEDIA_TYPES.get(os.path.splitext(name)[1].lower())
+    path = safe_join(str(directory), name)  # None for "..", an absolute path and the like
+    if mimetype is None or path is None:
+        abort(404)
+    # No part of the path may be a symbolic link: resolving links must not change it.
+    if os.path.realpath(path) != os.path.join(os.path.realpath(directory), os.path.relpath(path, directory)):
+        abort(404)
+    response = send_from_directory(directory, name, mimetype=mimetype, max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if mimetype == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
 
 
 @bp.get("/theme.css")
