@@ -87,3 +87,133 @@ MISSPELT = [
     ("en", "shorline", "shoreline"),
     ("en", "Wexus", "Wexsus"),
 ]
+
+# Queries as readers really type them (issue 18): without å, ä and ö, with one or two
+# typing errors, irregular plurals, place names, and English readers typing Swedish names.
+# (language, query, query-string filters, expected key in the top three, kind)
+AS_TYPED = [
+    # Without å, ä, ö: the folded form of a word in the content finds it.
+    ("sv", "algras", "", "algras-aterplantering-bohuslan-2025", "folded"),
+    ("sv", "eldningsforbud", "", "eldningsforbud-vastra-gotaland-juli-2023", "folded"),
+    ("sv", "hallristningar", "", "hallristningar-tanum-besok-2022", "folded"),
+    ("sv", "vatmark", "", "vatmarker-stod-lantbrukare-2022", "folded"),
+    ("sv", "flodparlmussla", "", "flodparlmussla-projekt-2021", "folded"),
+    ("sv", "asylsokande", "", "tidiga-insatser-asylsokande-2025", "folded"),
+    ("sv", "klimatloften", "", "klimatloften-klimat-2030-2020", "folded"),
+    ("sv", "havsnivaer", "", "havsnivahojning-vagledning-planering-2021", "folded"),
+    ("sv", "grundvattennivaer", "", "lag-grundvatten-bohuslan-2023", "folded"),
+    ("sv", "stenaldersboplats", "", "stenaldersboplats-visning-kungalv-2019", "folded"),
+    ("sv", "hastar", "", "hastar-utomhus-vinter-2021", "folded"),
+    ("sv", "vald i nara relationer", "", "utbildning-vald-nara-relationer-2024", "folded"),
+    ("sv", "mans vald mot kvinnor", "", "vald-mot-kvinnor-utvecklingsmedel-2019", "folded"),
+    # Place names, as written and folded.
+    ("sv", "Vanern", "", "vanern-hoga-vattennivaer-2022", "place, folded"),
+    ("sv", "Lovasen", "", "naturreservat-stora-lovasen-2019", "place, folded"),
+    ("sv", "Karrsjon", "", "naturreservat-karrsjon-tanum-2024", "place, folded"),
+    ("sv", "Kungalv", "", "stenaldersboplats-visning-kungalv-2019", "place, folded"),
+    ("sv", "Vastra Gotaland eldningsforbud", "", "eldningsforbud-vastra-gotaland-juli-2023", "place, folded"),
+    ("sv", "Hamnevik", "", "byggnadsminne-tullhuset-hamnevik-2025", "place"),
+    ("sv", "Strömstad", "", "eldningsforbud-dalsland-bohuslan-2019", "place"),
+    ("sv", "Marks kommun", "", "naturreservat-stora-lovasen-2019", "place"),
+    # Names of partners, folded.
+    ("sv", "Jonkoping University", "", "kvinnors-foretagande-landsbygd-2026", "partner, folded"),
+    ("sv", "Hogskolan i Boras", "", "cirkular-textil-natverk-2026", "partner, folded"),
+    ("sv", "Goteborgs Stad", "", "hedersrelaterat-vald-sommarlov-2021", "partner, folded"),
+    # English readers typing Swedish names.
+    ("en", "Vanern", "", "vanern-hoga-vattennivaer-2022", "Swedish name in English, folded"),
+    ("en", "Lake Vanern", "", "vanern-hoga-vattennivaer-2022", "Swedish name in English, folded"),
+    ("en", "Karrsjon", "", "naturreservat-karrsjon-tanum-2024", "Swedish name in English, folded"),
+    ("en", "Bohuslan eelgrass", "", "algras-aterplantering-bohuslan-2025", "Swedish name in English, folded"),
+    (
+        "en",
+        "Vastra Gotaland fire ban",
+        "",
+        "eldningsforbud-vastra-gotaland-juli-2023",
+        "Swedish name in English",
+    ),
+    (
+        "en",
+        "Jonkoping University",
+        "",
+        "kvinnors-foretagande-landsbygd-2026",
+        "Swedish name in English, folded",
+    ),
+    ("en", "Boras", "", "cirkular-textil-natverk-2026", "Swedish name in English, folded"),
+    ("en", "Klimatklivet", "", "klimatklivet-informationsmote-2023", "Swedish name in English"),
+    ("en", "Lovasen", "other=1", "naturreservat-stora-lovasen-2019", "Swedish name, folded, other languages"),
+    (
+        "en",
+        "Kungalv",
+        "other=1",
+        "stenaldersboplats-visning-kungalv-2019",
+        "Swedish name, folded, other languages",
+    ),
+    # One typing error: the results of the corrected query are shown at once.
+    ("sv", "naturresevat", "", "naturreservat-karrsjon-tanum-2024", "typo, one error"),
+    ("sv", "klimatanpasning", "", "skyfall-klimatanpassning-kommuner-2025", "typo, one error"),
+    ("sv", "vinkraft", "", "vindkraft-dialog-kommuner-2024", "typo, one error"),
+    ("sv", "grundvatnet", "", "lag-grundvatten-bohuslan-2023", "typo, one error"),
+    ("sv", "samverkansarenen", "", "wexsus-partnerskap", "typo, one error"),
+    ("en", "groundwatter", "", "lag-grundvatten-bohuslan-2023", "typo, one error"),
+    ("en", "wetlnd", "", "vatmarker-stod-lantbrukare-2022", "typo, one error"),
+    ("en", "sustainibility", "", "studentutmaning-hallbarhet-2026", "typo, one error"),
+    ("en", "preparednes week", "", "beredskapsveckan-hemberedskap-2022", "typo, one error"),
+    # Two errors (a missing letter and a missing diacritic count as two).
+    ("sv", "hallristingar", "", "hallristningar-tanum-besok-2022", "typo, two errors"),
+    ("sv", "eldingsforbud", "", "eldningsforbud-vastra-gotaland-juli-2023", "typo, two errors"),
+    ("sv", "flodparlmusla", "", "flodparlmussla-projekt-2021", "typo, two errors"),
+    ("sv", "klimatanpasnig", "", "skyfall-klimatanpassning-kommuner-2025", "typo, two errors"),
+    ("en", "cloudbrust", "", "skyfall-klimatanpassning-kommuner-2025", "typo, two errors"),
+    # Irregular inflection: umlaut plurals and English irregular plurals find their base words.
+    ("sv", "bränder", "", "eldningsforbud-dalsland-bohuslan-2019", "irregular plural (brand)"),
+    ("sv", "eldstad", "", "stenaldersboplats-visning-kungalv-2019", "singular of eldstäder"),
+    ("sv", "fladdermus", "", "vindkraft-dialog-kommuner-2024", "singular of fladdermöss"),
+    ("sv", "tjänstemän", "", "eldningsforbud-dalsland-bohuslan-2019", "irregular plural of a compound"),
+    ("en", "woman", "", "kvinnors-foretagande-landsbygd-2026", "singular of women"),
+    ("en", "child marriage", "", "hedersrelaterat-vald-sommarlov-2021", "singular of children"),
+    ("en", "criterion", "", "investeringsstod-lantbruk-2025", "singular of criteria"),
+]
+
+# (language, query without results, the corrected query whose results are shown)
+CORRECTED = [
+    ("sv", "naturresevat", "naturreservat"),
+    ("sv", "hallristingar", "hällristningar"),
+    ("en", "groundwatter", "groundwater"),
+]
+
+
+def top_three_rate(client, key_of, rows) -> tuple[int, int]:
+    """How many of `rows` (AS_TYPED's shape) have their article in the top three."""
+    from tests.web.test_search import result_keys
+
+    hits = sum(
+        expected in result_keys(client, key_of, lang, query, filters)[:TOP]
+        for lang, query, filters, expected, _ in rows
+    )
+    return hits, len(rows)
+
+
+if __name__ == "__main__":
+    # .venv/bin/python -m tests.search_quality: the top-three hit rate on the demo content.
+    import tempfile
+    from collections import defaultdict
+    from pathlib import Path
+
+    from tests.conftest import DEMO_CONTENT, LABEL, make_app
+    from webapp.build import write_build
+    from webapp.content import load_content
+
+    with tempfile.TemporaryDirectory() as folder:
+        content = load_content(DEMO_CONTENT, LABEL)
+        write_build(content, Path(folder) / "builds")
+        client = make_app(Path(folder) / "builds").test_client()
+        key_of = {(a.lang, a.slug): a.key for a in content.articles}
+        earlier = [(lang, q, "", key, note) for lang, q, key, note in EXPECTED]
+        earlier += [(lang, q, filters, key, "filtered") for lang, q, filters, key in FILTERED]
+        by_kind = defaultdict(list)
+        for row in AS_TYPED:
+            by_kind[row[4].split(",")[0].split(" (")[0]].append(row)
+        print("rows                     top-3 hits")
+        for name, rows in [("earlier (with filters)", earlier), ("new, all", AS_TYPED), *by_kind.items()]:
+            hits, count = top_three_rate(client, key_of, rows)
+            print(f"{name:<24} {hits}/{count} ({100 * hits / count:.0f} %)")

@@ -18,6 +18,7 @@ from babel.support import Translations
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from webapp.cli_search import search_group
 from webapp.parallel import WorkerDied
 from webapp.search import SearchError
 
@@ -197,3 +198,4 @@ def preview_command(key: str, lang: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(build_command)
     app.cli.add_command(content_group)
+    app.cli.add_command(search_group)  # webapp/cli_search.py: `flask search report`

@@ -30,6 +30,9 @@ class Config:
     PREVIEW_DAYS = 7
     # The moment pages are read at (a datetime, for tests); None: the present.
     NOW = None
+    # Where searches that found nothing and followed suggestions are counted (one file per
+    # worker and day: webapp/search_log.py); None: search-log/ beside BUILDS_DIR.
+    SEARCH_LOG_DIR = None
 
 
 def from_environment(overrides: dict | None = None) -> dict:
@@ -44,6 +47,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         settings["PREVIEW_SECRET"] = os.environ["NEWS_PREVIEW_SECRET"]
     if "NEWS_PREVIEW_DAYS" in os.environ:
         settings["PREVIEW_DAYS"] = int(os.environ["NEWS_PREVIEW_DAYS"])
+    if os.environ.get("NEWS_SEARCH_LOG_DIR"):
+        settings["SEARCH_LOG_DIR"] = Path(os.environ["NEWS_SEARCH_LOG_DIR"]).absolute()
     if "NEWS_PAGE_SIZE" in os.environ:
         settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
     settings.update(overrides or {})

@@ -134,10 +134,24 @@ def test_names_of_partners_and_contacts_are_searchable(content_tree, index):
     assert keys(search.list_articles(ArticleQuery(lang="sv", text="Ekström"))) == ["kontakt"]
 
 
-def test_misspellings_get_a_suggestion_from_the_index(content_tree, index):
+def test_a_misspelling_one_edit_away_shows_the_corrected_results(content_tree, index):
     content_tree.article("wexsus", body="Partnerskap med Wexsus.")
     results = index().list_articles(ArticleQuery(lang="sv", text="Wexus"))
-    assert results.total == 0 and results.suggestion == "Wexsus"
+    assert keys(results) == ["wexsus"] and results.corrected == "Wexsus" and results.suggestion is None
+
+
+def test_a_weaker_correction_is_only_offered(content_tree, index):
+    content_tree.article("wexsus", body="Partnerskap med Wexsus.")
+    results = index().list_articles(ArticleQuery(lang="sv", text="Woxsis"))  # two edits, short word
+    assert results.total == 0 and results.suggestion == "Wexsus" and results.corrected is None
+
+
+def test_words_in_quotes_are_searched_as_typed(content_tree, index):
+    content_tree.article("wexsus", body="Partnerskap med Wexsus i Vänern.")
+    search = index()
+    for text in ('"Wexus"', '"vanern"'):
+        results = search.list_articles(ArticleQuery(lang="sv", text=text))
+        assert results.total == 0 and results.corrected is None, text
 
 
 def test_snippets_mark_the_matches_and_escape_the_text(content_tree, index):

@@ -270,6 +270,29 @@ def test_a_process_failing_in_either_pass_stops_the_others_and_commits_nothing(t
     writer.commit()
 
 
+def test_the_parent_failing_between_the_passes_stops_the_processes_instead_of_hanging(tmp_path):
+    """The answer of `learn` goes to the processes by pickle: an answer that cannot be sent
+    (or a `learn` that fails) must end the build with its error, not leave them waiting."""
+    documents = _late_documents(40, seed=18)
+    directory = tmp_path / "ours"
+    directory.mkdir()
+
+    def learn(words: dict[str, set[str]]):
+        return lambda: words  # a closure: cannot be pickled
+
+    with pytest.raises(Exception, match="pickle"):
+        write_in_parallel(
+            index.create_in(str(directory), LATE_SCHEMA),
+            documents.__getitem__,
+            len(documents),
+            lambda done: None,
+            procs=2,
+            second=SecondPass(learn, lambda number, corpus: {"rare": "sjö"}),
+            codec=ArrayBlocksCodec(),
+        )
+    assert index.open_dir(str(directory)).doc_count() == 0
+
+
 class _ZlibStoredFields(ArrayBlocksCodec):
     """Stored fields as indexes written before 2026-11-27 have them: compressed with zlib."""
 

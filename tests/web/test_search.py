@@ -38,10 +38,14 @@ def test_a_query_combines_with_filters(client, key_of, lang, query, filters, exp
 
 
 @pytest.mark.parametrize(("lang", "query", "suggestion"), MISSPELT)
-def test_misspellings_offer_did_you_mean(client, lang, query, suggestion):
+def test_misspellings_offer_did_you_mean_or_show_the_corrected_results(client, lang, query, suggestion):
+    # A search that finds nothing shows a strong correction's results at once (issue 18);
+    # a weaker one is offered as "Did you mean".
     html = client.get(f"/{lang}/search", query_string={"q": query}).get_data(as_text=True)
     did_you_mean = {"sv": "Menade du", "en": "Did you mean"}[lang]
-    assert re.search(rf'{did_you_mean} <a href="[^"]+">{re.escape(suggestion)}</a>\?', html)
+    showing = {"sv": "Visar resultat för", "en": "Showing results for"}[lang]
+    word = re.escape(suggestion)
+    assert re.search(rf'{did_you_mean} <a href="[^"]+">{word}</a>\?|{showing} <strong>{word}</strong>', html)
 
 
 def test_the_query_and_count_are_in_the_title_and_heading(client):

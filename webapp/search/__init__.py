@@ -32,7 +32,8 @@ class ArticleQuery:
     """
 
     lang: str
-    # Words the reader typed; empty lists everything.
+    # Words the reader typed; empty lists everything. Words in double quotes are searched
+    # as typed: no respelling of å, ä, ö and no corrected results.
     text: str = ""
     topics: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
@@ -75,6 +76,11 @@ class ResultPage:
     suggestion: str | None = None
     # False when no article had every word and the results have any of them.
     matched_all_words: bool = True
+    # The corrected query whose results these are, when the reader's own found nothing
+    # ("Showing results for naturreservat"); `suggestion` is then None.
+    corrected: str | None = None
+    # "<lang>:<slug>" of the articles on this page that staff chose for this search (best bets).
+    recommended: frozenset[str] = frozenset()
 
     @property
     def page_count(self) -> int:

@@ -75,14 +75,17 @@ def split_compound(word: str, vocabulary: Vocabulary | set[str]) -> list[str]:
         if tail in vocabulary:
             parts.add(tail)
         is_word = vocabulary.has_word if isinstance(vocabulary, Vocabulary) else vocabulary.__contains__
-        if is_word(head):
+        # A known head counts only before a rest that is a word too (precision: "vind" is
+        # not a part of "vindruvor", vin|druvor, whose rest "ruvor" is no word). The rest of
+        # a compound with a known head is a word even if the corpus never uses it alone,
+        # when it is long: klimat|anpassningen. A leading s is the linking s.
+        rest = tail[1:] if tail[0] == "s" and len(tail) > 1 else tail
+        rest_is_word = len(rest) >= MIN_REST or rest in vocabulary or tail in vocabulary
+        if is_word(head) and rest_is_word:
             parts.add(head)
-            # The rest of a compound with a known head is a word too, even if the corpus
-            # never uses it alone: klimat|anpassningen. A leading s is the linking s.
-            rest = tail[1:] if tail[0] == "s" else tail
             if len(rest) >= MIN_REST:
                 parts.add(rest)
-        elif head[-1] in LINKING and len(head) > MIN_PART and is_word(head[:-1]):
+        elif head[-1] in LINKING and len(head) > MIN_PART and is_word(head[:-1]) and tail in vocabulary:
             parts.add(head[:-1])
     parts.discard(word)
     return sorted(parts, key=len, reverse=True)

@@ -1,8 +1,15 @@
 """Whoosh analyzers per language. Part of the Whoosh adapter; nothing outside
 webapp.search imports it.
 
+A word's term is decided in one place, `term_of`: its base form from the lexicon where the
+lexicon knows one that stems differently (bränder -> brand), stemmed with Snowball; a word
+the lexicon does not know is never cut to a stem shorter than MIN_STEM letters (Vänern
+would otherwise be indexed as "vän", friend, and match every text about friends).
+
 Whoosh pickles the schema, analyzers included, into the index, so the stem functions are
-plain module-level functions that unpickle by name.
+plain module-level functions that unpickle by name; while a build indexes, they use the
+lexicon it set (`use_lexicon`). Queries find their terms with `Terms` and their build's own
+lexicon.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from whoosh.fields import TEXT
 from whoosh.lang import stopwords_for_language
 from whoosh.system import pack_uint
 
+from webapp.search.lexicon import Lexicon
+
 # Words of letters and digits; å, ä and ö are letters of their own, never folded to a/o.
 WORDS = r"\w+"
 
@@ -23,16 +32,57 @@ _SWEDISH = Stemmer.Stemmer("swedish")
 _ENGLISH = Stemmer.Stemmer("english")
 
 
+MIN_STEM = 4  # an unknown word is not cut shorter than this (see term_of)
+_STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}
+_LEXICON: Lexicon | None = None  # the lexicon of the build being written
+
+
+def term_of(word: str, lang: str, lexicon: Lexicon | None) -> str:
+    """The index term of a lower-case `word` in `lang` (stop words aside): current Snowball
+    (universitetet -> universitet) of the word's base form where the lexicon knows one
+    that stems differently (bränder -> brand, women -> woman, skogsbränder -> skogsbrand).
+    Only a word the lexicon knows as it is (or whose base it knows) may have a stem shorter
+    than MIN_STEM letters (bilar -> bil); any other keeps its whole form (a name: Vänern,
+    not "vän", friend)."""
+    stemmer = _STEMMER_OBJECTS[lang]
+    known, base = lexicon.look_up(lang, word) if lexicon is not None else (True, None)
+    stem = stemmer.stemWord(base or word)
+    if len(stem) < MIN_STEM < len(word) and not (known and lexicon.knows(lang, base or word)):
+        return word  # not a word the lexicon knows with so short a stem (Vänern is no "vän")
+    return stem
+
+
 def stem_swedish(word: str) -> str:
-    """Current Snowball Swedish (PyStemmer): universitetet -> universitet."""
-    return _SWEDISH.stemWord(word)
+    """term_of for Swedish, with the lexicon of the build being written (Whoosh's analyzer)."""
+    return term_of(word, "sv", _LEXICON)
 
 
 def stem_english(word: str) -> str:
-    return _ENGLISH.stemWord(word)
+    return term_of(word, "en", _LEXICON)
+
+
+def use_lexicon(lexicon: Lexicon | None) -> None:
+    """Index with `lexicon` from now on (terms found with another one are forgotten)."""
+    global _LEXICON
+    if lexicon is None or _LEXICON is None or lexicon.path != _LEXICON.path:
+        _LEXICON = lexicon
+        forget_words()
 
 
 STEMMERS = {"sv": stem_swedish, "en": stem_english}
+
+
+def snowball_swedish(word: str) -> str:
+    return _SWEDISH.stemWord(word)
+
+
+def snowball_english(word: str) -> str:
+    return _ENGLISH.stemWord(word)
+
+
+# Snowball alone, for comparing compound parts (webapp/search/compounds.py). Functions of
+# this module, not the stemmers' methods: a parallel build sends them to its processes.
+SNOWBALL = {"sv": snowball_swedish, "en": snowball_english}
 
 
 def stemming_analyzer(lang: str):
@@ -72,9 +122,6 @@ class AnalysedText(str):
         made = super().__new__(cls, text)
         made.words = text_words(text)
         return made
-
-
-_STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}
 
 
 class _CountedText(TEXT):
@@ -135,10 +182,25 @@ class _Terms(dict):
 
     def __init__(self, lang: str):
         super().__init__()
-        self.stop, self.stemmer = stopwords_for_language(lang), _STEMMER_OBJECTS[lang]
+        self.lang, self.stop = lang, stopwords_for_language(lang)
 
     def __missing__(self, word: str) -> bytes | None:
-        term = self[word] = None if word in self.stop else self.stemmer.stemWord(word).encode()
+        term = self[word] = None if word in self.stop else term_of(word, self.lang, _LEXICON).encode()
+        return term
+
+
+class Terms(dict):
+    """Each word (lower case) -> its term in one language with one lexicon (None for a stop
+    word), remembered: for queries and excerpts, which each build's searcher makes."""
+
+    def __init__(self, lang: str, lexicon: Lexicon | None):
+        super().__init__()
+        self.lang, self.lexicon, self.stop = lang, lexicon, stopwords_for_language(lang)
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) > 200_000:  # a bound, not a cache policy: the vocabulary is smaller
+            self.clear()
+        term = self[word] = None if word in self.stop else term_of(word, self.lang, self.lexicon)
         return term
 
 

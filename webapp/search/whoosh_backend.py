@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import pickle
-import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -27,40 +26,53 @@ import numpy as np
 from whoosh import index
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
 from whoosh.query import And, NullQuery, Or, Prefix, Term
-from whoosh.spelling import ListCorrector
 
 from webapp.content.cache import full_article, pickled_article
 from webapp.content.model import Article, SearchSettings
 from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, candidates, compound_parts
+from webapp.search.lexicon import Lexicon, fold, table_key, table_path
+from webapp.search.snippets import excerpt
+from webapp.search.spelling import FOLDED, Speller
 from webapp.search.whoosh_analysis import (
-    STEMMERS,
+    SNOWBALL,
     AnalysedText,
     ExactText,
     StemmedText,
-    stemming_analyzer,
+    Terms,
     text_words,
+    use_lexicon,
 )
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
 LANGUAGES = ("sv", "en")
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "13"
+INDEX_FORMAT = "14"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
 VOCABULARY_FILE = "vocabulary.json"
+LEXICON_FILE = "lexicon.sqlite"  # webapp/search/lexicon.py: base forms of irregular words
 MAX_WORDS = 12
 COMPOUNDS = ("sv",)  # languages whose compounds are split into their parts
 PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on every core
-SNIPPET_WINDOW, SNIPPET_LEAD = 400, 80  # the text analysed for an excerpt, around a match
 # How much each field counts: a match in the title beats one in the text; a compound part
-# or a prefix counts a little, so whole-word matches rank first.
-WEIGHTS = {"title": 4.0, "lead": 2.0, "body": 1.0, "names": 2.0, "parts": 0.4, "prefix": 0.3}
+# or a prefix counts a little, so whole-word matches rank first. A word respelt with its
+# diacritics (vanern: vänern) counts a little less than the word as typed.
+WEIGHTS = {"title": 4.0, "lead": 2.0, "body": 1.0, "names": 2.0, "parts": 0.4, "prefix": 0.3, "folded": 0.8}
+# Precision: a prefix matches longer words only from this many letters (a three- or four-
+# letter start such as "vän" or "bor" begins too many unrelated words); whoosh_analysis
+# never cuts an unknown word to a stem shorter than MIN_STEM.
+MIN_PREFIX = 5
+# Corrections: none when a search already found this many articles with every word; else
+# offered when the query found nothing, only some of its words, or far fewer articles (the
+# corrected query finding FAR_MORE times as many, and FAR_MORE more). When the query found
+# nothing and the dearest replacement costs at most STRONG (spelling.Speller: one edit, or
+# only diacritics; words of LONG_WORD letters or more one edit more), its results are shown.
+FEW, FAR_MORE, STRONG, LONG_WORD = 5, 5, 1.05, 8
 
 
 def _schema() -> Schema:
@@ -104,20 +116,6 @@ def _codec() -> ArrayBlocksCodec:
     """Whoosh's format with long, uncompressed posting blocks: whoosh_arrays reads a block
     per Python call, so a common word's 70,000 postings take 70 calls instead of 550."""
     return ArrayBlocksCodec(blocklimit=1024, compression=0)
-
-
-class _MarkFormatter(HtmlFormatter):
-    """Matches as plain <mark> elements; the surrounding text is HTML-escaped by Whoosh."""
-
-    def __init__(self):
-        super().__init__(between=" … ")
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
-
-
-_FORMATTER = _MarkFormatter()
-_FRAGMENTER = ContextFragmenter(maxchars=220, surround=70)
 
 
 def _fingerprint(article: Article) -> str:
@@ -279,7 +277,7 @@ class _IndexState:
         """The words of `lang`, for compound splitting."""
         if lang not in self._vocabularies:
             stems = self._stems.get(lang)
-            vocabulary = Vocabulary(self.words[lang], STEMMERS[lang], stems=stems)
+            vocabulary = Vocabulary(self.words[lang], SNOWBALL[lang], stems=stems)
             self.stems_changed |= stems is None
             self._vocabularies[lang] = vocabulary
             self._stems[lang] = vocabulary.stems
@@ -307,8 +305,12 @@ class WhooshBackend(SearchBackend):
             raise SearchError(f"cannot open the search index in {directory}: {error}") from error
         self._searcher = self._index.searcher()
         self._directory = directory
-        self._vocabularies: dict[str, tuple[frozenset[str], ListCorrector]] = {}
         self._arrays = IndexArrays(self._searcher)
+        lexicon = directory / LEXICON_FILE
+        self._terms = {
+            lang: Terms(lang, Lexicon(lexicon) if lexicon.exists() else None) for lang in LANGUAGES
+        }
+        self._spellers: dict[str, Speller] = {}
 
     # Writing -------------------------------------------------------------------------------
 
@@ -327,9 +329,12 @@ class WhooshBackend(SearchBackend):
         names = names or {}
         ids = [f"{article.lang}:{article.slug}" for article in articles]
         fingerprints = dict(zip(ids, map(_fingerprint, articles), strict=True))
-        # Names are indexed with every article, so a renamed partner means a full build.
+        # Names are indexed with every article, so a renamed partner means a full build; so
+        # does a new lexicon, which gives words other terms.
+        lexicon = table_path()
+        use_lexicon(Lexicon(lexicon))  # before any text is analysed (forked processes too)
         format_key = hashlib.sha1(
-            json.dumps([INDEX_FORMAT, names], sort_keys=True).encode(), usedforsecurity=False
+            json.dumps([INDEX_FORMAT, table_key(), names], sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()
         old = _IndexState.of(previous, format_key)
         if old is None:
@@ -349,6 +354,11 @@ class WhooshBackend(SearchBackend):
             shutil.copytree(previous, directory, copy_function=os.link)
             created = index.open_dir(str(directory))
             state = old
+        if not (directory / LEXICON_FILE).exists():  # searches look query words up in it
+            try:
+                os.link(lexicon, directory / LEXICON_FILE)
+            except OSError:  # another file system
+                shutil.copyfile(lexicon, directory / LEXICON_FILE)
         changed = [article for ident, article in zip(ids, articles, strict=True) if ident in changed_ids]
         # Documents gone from the old index: only looked for where the counts say there are some.
         kept = len(fingerprints) - sum(1 for ident in changed_ids if ident not in state.fingerprints)
@@ -551,6 +561,34 @@ class WhooshBackend(SearchBackend):
     # Searching -------------------------------------------------------------------------------
 
     def list_articles(self, query: ArticleQuery) -> ResultPage:
+        """The page for `query`; when it finds little, a correction: its results at once if
+        the query found nothing and the correction is strong, else offered ("Did you mean").
+
+        Every page is of listed articles only (`_listed(query.now)`), and so is every
+        correction: one that finds nothing listed is never offered, or an embargoed
+        article's words would show through it. Words in quotes are searched as typed."""
+        page = self._page(query)
+        if not query.text.strip() or '"' in query.text:
+            return page
+        if page.matched_all_words and page.total >= FEW:
+            return page  # good results: a suggestion would only distract
+        found = self._suggestion(query.text, query.lang)
+        if found is None:
+            return page
+        text, cost = found
+        corrected = self._page(replace(query, text=text))
+        if corrected.total == 0:
+            return page
+        if page.total == 0 and cost <= STRONG:
+            return replace(corrected, corrected=text)
+        # Found with every word: offered only if a word was not in the news as a word (found
+        # through a longer word that starts like it: eelgras) or the correction finds far more.
+        far_more = corrected.total >= max(FAR_MORE * page.total, page.total + FAR_MORE)
+        if page.total == 0 or not page.matched_all_words or cost > FOLDED or far_more:
+            return replace(page, suggestion=text)
+        return page
+
+    def _page(self, query: ArticleQuery) -> ResultPage:
         languages = [query.lang] + (
             [lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else []
         )
@@ -576,16 +614,16 @@ class WhooshBackend(SearchBackend):
             if query.effective_sort == "oldest":
                 order = order[::-1]
             articles = self._stored_docs(order[start : start + query.page_size])
-        total = int(np.count_nonzero(selected))
+        bets = set(self._best_bet_keys(" ".join(text_words(query.text)), query.lang)) if query.text else set()
         return ResultPage(
             articles=articles,
-            total=total,
+            total=int(np.count_nonzero(selected)),
             page=query.page,
             page_size=query.page_size,
             facets=self._facets(base, groups),
             snippets=snippets,
-            suggestion=self._useful_suggestion(query, languages, in_language) if total < 3 else None,
             matched_all_words=matched_all,
+            recommended=frozenset(f"{a.lang}:{a.slug}" for a in articles if a.key in bets),
         )
 
     def _match(self, query: ArticleQuery, languages: list[str], in_language: np.ndarray):
@@ -607,8 +645,9 @@ class WhooshBackend(SearchBackend):
     def _scores(self, query, terms: dict[str, set[str]], into: np.ndarray | None = None) -> np.ndarray:
         """Every document's score for one of our own queries, as Whoosh's BM25F would score
         it: a term scores its field's BM25F times its boost; Or adds up what matches; And
-        adds up only where every part matches. Adds to `into` if given (one array serves a
-        whole Or). Records the terms searched in `terms`."""
+        adds up only where every part matches; a prefix adds up its words' terms (as Whoosh's
+        Prefix does: tests/unit/test_search_scoring.py). Adds to `into` if given (one array
+        serves a whole Or). Records the terms searched in `terms`."""
         scores = np.zeros(self._arrays.size, dtype=np.float64) if into is None else into
         if isinstance(query, (Term, Prefix)):
             words = [query.text]
@@ -633,39 +672,44 @@ class WhooshBackend(SearchBackend):
         return scores
 
     def _snippet(self, article: Article, terms: dict[str, set[str]]) -> str:
-        """Up to two passages with the matches marked, or "" when the text has none.
-
-        Analysing text is the slow part, so only the passage from just before the first
-        word that starts like a searched term (a stem is the start of its words) is.
-        """
-        fields = [f for f in (f"body_{article.lang}",) if terms.get(f)]
-        starts = sorted({term for field in fields for term in terms[field]}, key=len, reverse=True)
-        first = re.search(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", article.body_text, re.IGNORECASE)
-        if not starts or not first:
+        """A passage of the text with every word that matched marked (any of its forms: a
+        word is marked when its term is one that matched), or "" when none is in the text."""
+        lang = article.lang
+        wanted = set().union(*(terms.get(f"{name}_{lang}", ()) for name in ("title", "lead", "body")))
+        parts = {part for part in terms.get(f"parts_{lang}", ()) if len(part) >= MIN_PREFIX - 1}
+        names = terms.get("names", set())
+        if not (wanted or parts or names):
             return ""
-        start = article.body_text.rfind(" ", 0, max(0, first.start() - SNIPPET_LEAD)) + 1
-        source = article.body_text[start : start + SNIPPET_WINDOW]
-        for field in fields:
-            analyzer = self._searcher.schema[field].analyzer
-            excerpt = highlight(source, terms[field], analyzer, _FRAGMENTER, _FORMATTER, top=2)
-            if "<mark" in excerpt:
-                return excerpt
-        return ""
+        term_of = self._terms[lang]
+        # A word's term usually starts with its first letter (bränder: brand), so only
+        # words that start like a matched term are analysed (most words of a text are not).
+        initials = {fold(term[0]) for term in wanted}
+
+        def matches(word: str) -> bool:
+            lowered = word.lower()
+            if lowered in names or (fold(lowered[0]) in initials and term_of[lowered] in wanted):
+                return True
+            return any(part in lowered for part in parts)
+
+        return str(excerpt(article.body_text, matches))
 
     def _text_query(self, query: ArticleQuery, languages: list[str]):
         """The reader's words as queries of our own making (never Whoosh syntax).
 
         Returns (every word, any word): every word must match (in some field), and the
         second, when there are several words, is what to search if no article has them all.
-        (None, None) without words. Synonyms widen a word; best bets add pinned articles.
+        (None, None) without words. Synonyms widen a word; best bets add pinned articles; a
+        word that matches nothing as typed also searches the content's words that differ
+        from it only in å, ä, ö and other diacritics (unless the query has quotes).
         """
         words = text_words(query.text)[:MAX_WORDS]
         if not query.text.strip():
             return None, None
         if not words:
             return NullQuery, None
+        exact = '"' in query.text
         groups = self._settings["synonyms"].get(query.lang, [])
-        expanded = [self._with_synonyms(word, groups, languages, query.lang) for word in words]
+        expanded = [self._with_synonyms(word, groups, languages, query.lang, exact) for word in words]
         every_word = And(expanded) if len(expanded) > 1 else expanded[0]
         phrase = " ".join(words)
         for group in groups:
@@ -675,18 +719,24 @@ class WhooshBackend(SearchBackend):
                     self._phrase(other.split(), languages, query.lang) for other in group if other != phrase
                 ]
                 every_word = Or([every_word, *others])
-        pinned = self._best_bets(phrase, query.lang)
-        if pinned is not None:
-            every_word = Or([every_word, pinned])
+        keys = self._best_bet_keys(phrase, query.lang)
+        if keys:
+            every_word = Or([every_word, *(Term("key", key, boost=1000.0) for key in keys)])
         return every_word, (Or(expanded) if len(words) > 1 else None)
 
     def _phrase(self, words: list[str], languages: list[str], reading: str):
         clauses = [self._word(word, languages, reading) for word in words]
         return And(clauses) if len(clauses) > 1 else clauses[0]
 
-    def _with_synonyms(self, word: str, groups: list[list[str]], languages: list[str], reading: str):
-        """One word, or any of its synonyms (a synonym may be several words)."""
-        alternatives = [self._word(word, languages, reading)]
+    def _with_synonyms(
+        self, word: str, groups: list[list[str]], languages: list[str], reading: str, exact: bool
+    ):
+        """One word (or, if it matches nothing as typed, its respellings), or any of its
+        synonyms (a synonym may be several words)."""
+        alternatives = [
+            self._word(form, languages, reading, weight)
+            for form, weight in self._spellings(word, languages, exact)
+        ]
         for group in groups:
             if word in group:
                 alternatives += [
@@ -694,71 +744,105 @@ class WhooshBackend(SearchBackend):
                 ]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
-    def _word(self, word: str, languages: list[str], reading: str):
-        """One word in every field of every searched language, the reader's language first."""
-        clauses = [Term("names", word, boost=WEIGHTS["names"])]
+    def _spellings(self, word: str, languages: list[str], exact: bool) -> list[tuple[str, float]]:
+        """(form, weight) to search for `word`: the word itself and, when it matches nothing
+        as typed, the words of the content and names that differ from it only in
+        diacritics (vanern: vänern), weighted below it. Exact matching comes first."""
+        if exact or self._is_known(word, languages):
+            return [(word, 1.0)]
+        forms = set(self._speller("names").respellings(word))
         for lang in languages:
-            scale = 1.0 if lang == reading else 0.25
-            for token in stemming_analyzer(lang)(word):
+            forms.update(self._speller(lang).respellings(word))
+        return [(word, 1.0)] + [(form, WEIGHTS["folded"]) for form in sorted(forms)]
+
+    def _is_known(self, word: str, languages: list[str]) -> bool:
+        """Whether `word` as typed is a name's word or has a term in these languages' texts
+        (or is a stop word)."""
+        reader = self._searcher.reader()
+        if reader.doc_frequency("names", word):
+            return True
+        for lang in languages:
+            term = self._terms[lang][word]
+            if term is None or any(
+                reader.doc_frequency(f"{name}_{lang}", term) for name in ("title", "lead", "body")
+            ):
+                return True
+        return False
+
+    def _word(self, word: str, languages: list[str], reading: str, weight: float = 1.0):
+        """One word in every field of every searched language, the reader's language first."""
+        clauses = [Term("names", word, boost=WEIGHTS["names"] * weight)]
+        for lang in languages:
+            scale = (1.0 if lang == reading else 0.25) * weight
+            term = self._terms[lang][word]
+            if term is not None:
                 for name in ("title", "lead", "body", "parts"):
                     if name == "parts" and lang not in COMPOUNDS:
                         continue
-                    clauses.append(Term(f"{name}_{lang}", token.text, boost=WEIGHTS[name] * scale))
-            if len(word) >= 4:
-                # Catches what stemming misses: hållbar -> hållbara, hållbarhet. A stem is
-                # the start of its words, so stems that start with the word will do.
+                    clauses.append(Term(f"{name}_{lang}", term, boost=WEIGHTS[name] * scale))
+            if len(word) >= MIN_PREFIX:
+                # Catches what stemming misses: hållbar -> hållbarhet. Not for shorter words:
+                # a three- or four-letter start is the start of too many unrelated words.
                 for name in ("title", "lead", "body"):
                     clauses.append(Prefix(f"{name}_{lang}", word, boost=WEIGHTS["prefix"] * scale))
         return Or(clauses)
 
-    def _best_bets(self, phrase: str, lang: str):
-        keys = [
+    def _best_bet_keys(self, phrase: str, lang: str) -> list[str]:
+        """The keys of the articles staff chose for exactly this search."""
+        return [
             key
             for bet in self._settings["best_bets"]
             if phrase in bet["queries"].get(lang, [])
             for key in bet["keys"]
         ]
-        return Or([Term("key", key, boost=1000.0) for key in keys]) if keys else None
 
-    def _useful_suggestion(self, query: ArticleQuery, languages: list[str], listed: np.ndarray) -> str | None:
-        """A corrected query that finds listed articles, if there is one. The words come
-        from every indexed article, scheduled ones too: a suggestion that finds nothing
-        listed now would leak an embargoed article's words, so it is never offered."""
-        if not query.text:
-            return None
-        suggestion = self._suggestion(query.text, query.lang)
-        if suggestion is None:
-            return None
-        every_word, _ = self._text_query(replace(query, text=suggestion), languages)
-        if every_word is None or not np.any((self._scores(every_word, {}) > 0) & listed):
-            return None
-        return suggestion
-
-    def _suggestion(self, text: str, lang: str) -> str | None:
-        """The query with unknown words replaced by the closest words in the content."""
-        words, corrector = self._vocabulary(lang)
+    def _suggestion(self, text: str, lang: str) -> tuple[str, float] | None:
+        """The query with words the content does not have (no term of theirs in any text or
+        name: an inflected form of a word the news uses is not corrected) replaced by the
+        closest words it has, and what the dearest replacement cost (spelling.Speller: a
+        different diacritic costs less than any edit); None if no word needed or found one."""
+        speller = self._speller(lang)
         reader = self._searcher.reader()
-        corrected, changed = [], False
+        terms = self._terms[lang]
+
+        def frequency(word: str) -> int:
+            """How many articles use `word`: a name of a partner or person counts for each."""
+            term, named = terms[word], reader.doc_frequency("names", word)
+            if term is None:
+                return named
+            return named + sum(reader.doc_frequency(f"{name}_{lang}", term) for name in ("title", "body"))
+
+        corrected, cost, changed = [], 0.0, False
         for word in text.split():
             bare = word.lower().strip(".,;:!?\"'()")
-            if not bare or bare in words or reader.doc_frequency("names", bare):
+            if not bare or bare in speller.words or self._is_known(bare, [lang]):
                 corrected.append(word)
                 continue
-            found = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
+            found = speller.corrections(bare, frequency)
+            if not found:
+                names = self._speller("names").respellings(bare)
+                found = [(FOLDED, names[0])] if names else []
             if found:
-                corrected.append(found[0].capitalize() if word[:1].isupper() else found[0])
+                edits, replacement = found[0]
+                corrected.append(replacement.capitalize() if word[:1].isupper() else replacement)
+                cost = max(cost, edits if len(bare) < LONG_WORD else edits - 1)
                 changed = True
             else:
                 corrected.append(word)
-        return " ".join(corrected) if changed else None
+        return (" ".join(corrected), cost) if changed else None
 
-    def _vocabulary(self, lang: str) -> tuple[frozenset[str], ListCorrector]:
-        """Every word of the content as written, read only when a search finds little."""
-        if lang not in self._vocabularies:
-            words = json.loads((self._directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-            words = words.get(lang, [])  # in order, as ListCorrector needs: the build sorts them
-            self._vocabularies[lang] = frozenset(words), ListCorrector(words)
-        return self._vocabularies[lang]
+    def _speller(self, lang: str) -> Speller:
+        """Corrections from every word of the content as written in `lang` (or "names"),
+        made when a search first needs them."""
+        if lang not in self._spellers:
+            if lang == "names":
+                words = [word.decode("utf-8") for word in self._searcher.lexicon("names")]
+            else:
+                words = json.loads((self._directory / VOCABULARY_FILE).read_text(encoding="utf-8")).get(
+                    lang, []
+                )
+            self._spellers[lang] = Speller(words)
+        return self._spellers[lang]
 
     def close(self) -> None:
         self._searcher.close()

@@ -237,30 +237,37 @@ def write_in_parallel(
     try:
         with forked_pool(procs) as pool:
             written = [pool.submit(_write_share, share) for share in shares]  # a share each: they meet
-            while not all(future.done() for future in written):
-                concurrent.futures.wait(written, timeout=0.2, return_when=concurrent.futures.FIRST_EXCEPTION)
-                while not done.empty():
-                    report = done.get()
-                    if isinstance(report, int):
-                        progress(report)
-                        continue
-                    if report is None:  # a process failed: the others must not wait for it
-                        for _ in range(procs):
+            try:
+                while not all(future.done() for future in written):
+                    concurrent.futures.wait(
+                        written, timeout=0.2, return_when=concurrent.futures.FIRST_EXCEPTION
+                    )
+                    while not done.empty():
+                        report = done.get()
+                        if isinstance(report, int):
+                            progress(report)
+                            continue
+                        if report is None:  # a process failed: the others must not wait for it
+                            for _ in range(procs):
+                                learned.put(None)
+                            continue
+                        seen.append(report)
+                        if len(seen) == procs:  # every process's words: learn from them all
+                            every: dict[str, set[str]] = {}
+                            for words in seen:
+                                for lang, found in words.items():
+                                    every.setdefault(lang, set()).update(found)
+                            answer = second.learn(every)
+                            for _ in range(procs):
+                                learned.put(answer)
+                    if any(future.done() and future.exception() for future in written):
+                        for _ in range(procs):  # a failed process: none of the others may wait for it
                             learned.put(None)
-                        continue
-                    seen.append(report)
-                    if len(seen) == procs:  # every process's words: learn from them all
-                        every: dict[str, set[str]] = {}
-                        for words in seen:
-                            for lang, found in words.items():
-                                every.setdefault(lang, set()).update(found)
-                        answer = second.learn(every)
-                        for _ in range(procs):
-                            learned.put(answer)
-                if any(future.done() and future.exception() for future in written):
-                    for _ in range(procs):  # a failed process: none of the others may wait for it
-                        learned.put(None)
-                    break
+                        break
+            except BaseException:  # in this process: none of the workers may wait for an answer
+                for _ in range(procs):
+                    learned.put(None)
+                raise
             concurrent.futures.wait(written)
             failures = [future.exception() for future in written if future.exception()]
             if failures:  # the process that failed first, not one it stopped
