@@ -22,7 +22,7 @@ CONTENT_FILES := $(shell find content -type f)
 BUILD_CODE := $(wildcard webapp/content/*.py webapp/search/*.py) webapp/build.py webapp/cli.py
 CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run serve test build install lint translations clean bench bench-scale
+.PHONY: run serve test test-fast build install lint translations clean bench bench-scale
 
 # The watcher publishes every saved content file while the server runs (see README).
 run: install var/build.stamp
@@ -39,6 +39,11 @@ test: install
 	bash scripts/ensure-nginx.sh
 	$(BIN)/ruff check webapp tests bench
 	$(BIN)/pytest
+
+# The inner loop: everything but the browser tests and the slow ones (real servers, large
+# builds). `make test` is the whole suite, as CI runs it.
+test-fast: install
+	$(BIN)/pytest -m "not slow and not browser" -q
 
 build: install
 	$(BIN)/flask --app webapp build

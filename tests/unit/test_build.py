@@ -335,6 +335,7 @@ def _indexed(index_dir) -> tuple[dict, dict]:
         return postings, stored
 
 
+@pytest.mark.slow  # 1,100 articles built twice
 def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monkeypatch):
     """Each process of a large full build learns only its share's words before splitting
     compounds against the words of all of them (a second pass), and reads its articles

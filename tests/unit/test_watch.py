@@ -3,17 +3,8 @@ builds is what a full build of the same files would give."""
 
 from __future__ import annotations
 
-import os
-import queue
-import subprocess
-import sys
-import threading
-import time
-
 from tests.conftest import LABEL
-from webapp.config import PROJECT_ROOT
 from webapp.content import ContentLoader, load_content
-from webapp.live import LiveBuild
 
 
 def loaded(tree) -> ContentLoader:
@@ -89,59 +80,3 @@ def test_a_broken_edit_keeps_the_last_good_content_and_names_the_problem(content
     content_tree.article("a", title="Lagad")
     fixed = loader.apply([broken])
     assert [a.title for a in fixed.articles] == ["Lagad"] and fixed.problems == ()
-
-
-def _lines(process) -> queue.Queue:
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    return lines
-
-
-def _wait_for(lines: queue.Queue, text: str, seconds: float = 60) -> str:
-    deadline = time.monotonic() + seconds
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        seen.append(line)
-        if text in line:
-            return line
-    raise AssertionError(f"the watcher never said {text!r}; it said:\n{''.join(seen)}")
-
-
-def test_the_watcher_serves_a_saved_edit_and_keeps_the_last_good_version_of_a_broken(content_tree, tmp_path):
-    builds = tmp_path / "builds"
-    content_tree.article("a", title="Första")
-    environment = {
-        **os.environ,
-        "NEWS_CONTENT_DIR": str(content_tree.root),
-        "NEWS_BUILDS_DIR": str(builds),
-        "NEWS_CACHE_DIR": str(tmp_path / "cache"),
-    }
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "webapp", "build", "--watch"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        lines = _lines(watcher)
-        _wait_for(lines, "Watching")
-        live = LiveBuild(builds)
-        assert live.get().search.article("sv", "a").title == "Första"
-
-        content_tree.article("a", title="Andra")
-        _wait_for(lines, "it is now live")
-        assert live.get().search.article("sv", "a").title == "Andra"
-
-        content_tree.article("a", title=None)
-        _wait_for(lines, "content/articles/a.sv.md")
-        _wait_for(lines, "title: is missing; it is required. The last good version stays published")
-        assert live.get().search.article("sv", "a").title == "Andra"
-    finally:
-        watcher.terminate()
-        watcher.wait(timeout=30)

@@ -12,9 +12,13 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.web.test_load import free_port
 from webapp.build import write_build
 from webapp.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
 
 LEAD = 6  # seconds from the build to the embargo's end
 

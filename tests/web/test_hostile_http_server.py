@@ -26,6 +26,8 @@ from webapp.caching import ERRORS
 from webapp.config import PROJECT_ROOT
 from webapp.security import MAX_URL_BYTES
 
+pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
+
 MARK = b"<script>alert(1)</script>"
 
 

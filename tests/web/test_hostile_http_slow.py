@@ -8,8 +8,12 @@ quickly. About 15 s each; bench/slowloris.py measures longer and larger runs.
 
 from __future__ import annotations
 
+import pytest
+
 from bench.slowloris import run
 from tests.web.test_hostile_http_server import default_server, nginx_in_front
+
+pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
 
 
 def test_fifty_slow_clients_do_not_stop_the_default_server(demo_builds, tmp_path):

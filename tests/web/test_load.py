@@ -11,10 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bench.load import report, run_load
 from tests.conftest import DEMO_CONTENT
 from webapp.build import write_build
 from webapp.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
 
 
 def free_port() -> int:
@@ -23,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, demo_content):
+def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, demo_content, monkeypatch):
     builds = tmp_path / "builds"
     write_build(demo_content, builds)
     env = {
@@ -46,15 +50,11 @@ def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, dem
             except OSError:
                 time.sleep(0.1)
         rebuild = [sys.executable, "-m", "flask", "--app", "webapp", "build", "--full"]
-        old_env = os.environ.copy()
-        os.environ.update(env)
-        try:
-            stats = run_load(
-                f"http://127.0.0.1:{port}", seconds=8, concurrency=4, rebuild_every=0.5, rebuild=rebuild
-            )
-        finally:
-            os.environ.clear()
-            os.environ.update(old_env)
+        for name in ("NEWS_BUILDS_DIR", "NEWS_CONTENT_DIR", "NEWS_CACHE_DIR"):  # the rebuilds' settings
+            monkeypatch.setenv(name, env[name])
+        stats = run_load(
+            f"http://127.0.0.1:{port}", seconds=8, concurrency=4, rebuild_every=0.5, rebuild=rebuild
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -193,7 +193,8 @@ def test_a_preview_link_shows_a_draft_to_staff_only(life):
     ahead = at(builds, BEFORE).test_client()  # a scheduled article, before its moment
     scheduled = ahead.get(f"/sv/preview/{_token(builds, 'press')}").get_data(as_text=True)
     assert "Pressmeddelande" in scheduled
-    assert "publicerad</strong>. Den publiceras <time" in scheduled and "1 januari 2030 08:00</time>." in scheduled
+    assert "publicerad</strong>. Den publiceras <time" in scheduled
+    assert "1 januari 2030 08:00</time>." in scheduled
 
 
 def test_a_bad_preview_link_is_not_found_and_names_nothing(life, monkeypatch):

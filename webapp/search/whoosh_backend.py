@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import whoosh
 from whoosh import index
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
@@ -56,6 +57,11 @@ FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"
 VOCABULARY_FILE = "vocabulary.json"
 LEXICON_FILE = "lexicon.sqlite"  # webapp/search/lexicon.py: base forms of irregular words
+# What wrote the index: a worker on other code must not read it as its own. Whoosh pickles
+# the codec's import path into every index, and whoosh_arrays reads whoosh-reloaded 2.7.5's
+# files directly, so a renamed codec or another Whoosh makes a build unreadable.
+MADE_WITH_FILE = "made-with.json"
+REMEDY = "Build the site again from its content: flask --app webapp build --full"
 MAX_WORDS = 12
 COMPOUNDS = ("sv",)  # languages whose compounds are split into their parts
 PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on every core
@@ -112,6 +118,36 @@ def _schema() -> Schema:
 # Segments are written as separate files, not one compound file: whoosh-reloaded copies
 # every file it opens inside a compound file into memory (BytesIO over the mmap), which
 # made each web worker hold the whole index (1.7 GB at 100,000 articles).
+def made_with() -> dict[str, str]:
+    """What this code writes and reads: the index format, Whoosh's version, the codec."""
+    return {
+        "index_format": INDEX_FORMAT,
+        "whoosh": whoosh.versionstring(),
+        "codec": f"{ArrayBlocksCodec.__module__}.{ArrayBlocksCodec.__qualname__}",
+    }
+
+
+def _check_made_with(directory: Path) -> None:
+    """Refuse, with the remedy, an index another version of the code wrote. (Builds made
+    before the record was kept have none and are opened as before.)"""
+    try:
+        found = json.loads((directory / MADE_WITH_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as error:
+        raise SearchError(f"cannot read {directory / MADE_WITH_FILE}: {error}. {REMEDY}") from error
+    ours = made_with()
+    differs = [
+        f"{name} {found.get(name)!r} (this code: {ours[name]!r})"
+        for name in ours
+        if found.get(name) != ours[name]
+    ]
+    if differs:
+        raise SearchError(
+            f"the search index in {directory} was written by other code: {'; '.join(differs)}. {REMEDY}"
+        )
+
+
 def _codec() -> ArrayBlocksCodec:
     """Whoosh's format with long, uncompressed posting blocks: whoosh_arrays reads a block
     per Python call, so a common word's 70,000 postings take 70 calls instead of 550."""
@@ -298,11 +334,12 @@ class WhooshBackend(SearchBackend):
     """Answers queries from a Whoosh index directory written by `write`."""
 
     def __init__(self, directory: Path):
+        _check_made_with(directory)
         try:
             self._index = index.open_dir(str(directory))
             self._settings = json.loads((directory / SETTINGS_FILE).read_text(encoding="utf-8"))
         except Exception as error:  # Whoosh raises many types; none may leave this module
-            raise SearchError(f"cannot open the search index in {directory}: {error}") from error
+            raise SearchError(f"cannot open the search index in {directory}: {error}. {REMEDY}") from error
         self._searcher = self._index.searcher()
         self._directory = directory
         self._arrays = IndexArrays(self._searcher)
@@ -334,7 +371,7 @@ class WhooshBackend(SearchBackend):
         lexicon = table_path()
         use_lexicon(Lexicon(lexicon))  # before any text is analysed (forked processes too)
         format_key = hashlib.sha1(
-            json.dumps([INDEX_FORMAT, table_key(), names], sort_keys=True).encode(), usedforsecurity=False
+            json.dumps([made_with(), table_key(), names], sort_keys=True).encode(), usedforsecurity=False
         ).hexdigest()
         old = _IndexState.of(previous, format_key)
         if old is None:
@@ -430,6 +467,7 @@ class WhooshBackend(SearchBackend):
             cls._write(directory / STEMS_FILE, state.saved_stems())
         cls._write_json(directory / VOCABULARY_FILE, state.sorted_words())
         cls._write_json(directory / SETTINGS_FILE, _settings_as_json(settings))
+        cls._write_json(directory / MADE_WITH_FILE, made_with())
         _IndexState.hand_on(directory, state)
         return len(changed)
 
