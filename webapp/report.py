@@ -27,13 +27,16 @@ def publishing_report(content: Content, now: datetime, secret: str | None, previ
     )
     drafts = [full_article(a, keep=False) for a in content.articles if a.draft]
     lines = [f"Publishing report at {local(now)} ({content.site.timezone})", ""]
+    scheduled = [full_article(a, keep=False) for a in scheduled]
     lines += _section(
         "Scheduled: public by themselves at their time",
-        (f"{local(a.published_at)}  {a.source}  {full_article(a, keep=False).title}" for a in scheduled),
+        (f"{local(a.published_at)}  {a.source}  {a.title}" for a in scheduled),
     )
+    if scheduled:  # staff check an embargoed press release before its time
+        lines = lines[:-1] + _preview_links(content, scheduled, secret, preview_days)
     lines += _section("Drafts: not public", (f"{a.source}  {a.title}" for a in drafts))
     if drafts:
-        lines += _preview_links(content, drafts, secret, preview_days)
+        lines = lines[:-1] + _preview_links(content, drafts, secret, preview_days)
     withdrawn = [a for a in map(_withdrawn, content.articles) if a is not None]
     lines += _section(
         "Withdrawn: still online with a notice, not listed",

@@ -50,6 +50,9 @@ def test_the_status_report_lists_scheduled_drafts_withdrawn_and_problems(content
     report = result.output
     scheduled = report.split("Scheduled")[1].split("Drafts")[0]
     assert "2026-06-01 08:00" in scheduled and "Snart ute" in scheduled and "Redan ute" not in scheduled
+    link = next(word for word in scheduled.split() if "/sv/preview/" in word)  # checked before its time
+    page = app.test_client().get(link.removeprefix("https://news.example.se"))
+    assert page.status_code == 200 and "Snart ute" in page.get_data(as_text=True)
     drafts = report.split("Drafts")[1].split("Withdrawn")[0]
     assert "Ett utkast" in drafts and "/sv/preview/" in drafts
     assert "Fel siffror." in report.split("Withdrawn")[1]
