@@ -1,7 +1,7 @@
-"""The publishing report staff read (`flask content status`, and the watcher after each
-build): what is scheduled and when, drafts with their preview links, withdrawn news,
-alerts, and every file with a problem. Plain text, in English like the other messages
-for staff, with times in the site's time zone."""
+"""The publishing report staff read (`flask content status`; the watcher prints its problems
+part after each build): what is scheduled and when, drafts and scheduled versions with
+their preview links, withdrawn news, alerts, and every file with a problem. Plain text, in
+English like the other messages for staff, with times in the site's time zone."""
 
 from __future__ import annotations
 
