@@ -23,7 +23,7 @@ def report_command(days: int, limit: int, lang: str | None) -> None:
     folder = search_log_folder(current_app.config)
     since = default_since(max(1, days))
     counts = [entry for entry in read_counts(folder, since) if lang is None or entry.lang == lang]
-    daily = per_day(folder, since)
+    daily = per_day(folder, since, lang)
     click.echo(f"Searches counted in {folder} since {since.isoformat()} ({days} days).")
     if not counts:
         click.echo("No search found nothing and no suggestion was followed.")

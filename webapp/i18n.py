@@ -56,7 +56,9 @@ def switch_url(lang: str) -> str:
             name: kept
             for name, values in request.args.to_dict(flat=False).items()
             # url_for reads "_anchor", "_external" and so on as its own options.
-            if name != "page" and not name.startswith("_") and (kept := [value for value in values if value])
+            if name not in ("page", "from")  # "from": a followed suggestion, counted once
+            and not name.startswith("_")
+            and (kept := [value for value in values if value])
         }
         return url_for(endpoint, **{**args, **(request.view_args or {}), "lang_code": lang})
     return url_for("news.news_list", lang_code=lang)

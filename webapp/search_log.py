@@ -109,13 +109,14 @@ def read_counts(folder: Path, since: date, until: date | None = None) -> list[Qu
     return sorted(counts.values(), key=lambda c: (-c.found_nothing, -sum(c.followed.values()), c.query))
 
 
-def per_day(folder: Path, since: date) -> dict[str, Counter]:
-    """Each day's number of searches per event, for the report's summary."""
+def per_day(folder: Path, since: date, lang: str | None = None) -> dict[str, Counter]:
+    """Each day's number of searches per event (in `lang` only, if given), for the report."""
     days: dict[str, Counter] = defaultdict(Counter)
     for path, day in _files(Path(folder)):
         if day >= since.isoformat():
             for line in _lines(path):
-                days[day][line["event"]] += 1
+                if lang is None or line.get("lang") == lang:
+                    days[day][line["event"]] += 1
     return dict(sorted(days.items()))
 
 

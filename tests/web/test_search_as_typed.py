@@ -106,6 +106,26 @@ def test_a_followed_suggestion_is_counted(logged):
     assert counted(folder) == [{"event": "followed", "lang": "en", "query": "eelgras", "other": "eelgrass"}]
 
 
+def test_suggestion_and_as_typed_links_keep_the_filters_and_order(client):
+    """A shared or followed link shows what the reader had chosen: only the words change."""
+    html = client.get("/en/search?q=eelgras&sort=newest&other=1&page=1").get_data(as_text=True)
+    link = re.search(r'Did you mean <a href="([^"]+)">eelgrass</a>', html).group(1).replace("&amp;", "&")
+    assert "sort=newest" in link and "other=1" in link and "q=eelgrass" in link and "from=eelgras" in link
+    assert "page=" not in link
+    html = client.get("/sv/search?q=naturresevat&sort=newest").get_data(as_text=True)
+    instead = re.search(r'Sök i stället efter <a href="([^"]+)">', html).group(1).replace("&amp;", "&")
+    assert "sort=newest" in instead and "q=%22naturresevat%22" in instead
+
+
+def test_a_followed_suggestion_is_counted_once_not_again_on_its_next_pages(logged):
+    app, folder = logged
+    client = app.test_client()
+    html = client.get("/en/search?q=water&from=watr").get_data(as_text=True)
+    onward = [href.replace("&amp;", "&") for href in re.findall(r'href="(/en/search\?[^"]+)"', html)]
+    assert onward and not [href for href in onward if "from=" in href]
+    assert len(counted(folder)) == 1
+
+
 def test_counting_never_fails_a_search(demo_builds, tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
@@ -132,3 +152,7 @@ def test_the_report_adds_up_every_workers_files(demo_builds, tmp_path):
     assert re.search(r"\n\s+2\s+1\s+sv\s+skogsbrandsrisk\n", result.output)
     assert re.search(r"\n\s+1\s+1\s+sv\s+naturresevat\s+\[naturreservat ×1\]", result.output)
     assert re.search(r"\n\s+2\s+1\s+en\s+eelgras -> eelgrass", result.output)
+    # One language: every line of the report, the daily sums too, counts only its searches.
+    swedish = app.test_cli_runner().invoke(args=["search", "report", "--days", "7", "--lang", "sv"])
+    assert ": 2 found nothing, 1 were corrected, 0 followed a suggestion" in swedish.output
+    assert "eelgras" not in swedish.output

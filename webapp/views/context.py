@@ -75,10 +75,30 @@ def page_window(current: int, last: int, spread: int = 2) -> list[int | None]:
     return window
 
 
+# Arguments that describe one request, not the list: `from` marks a followed suggestion
+# (counted once, webapp/views/search.py), so links onward from that page leave it out.
+ONE_OFF_ARGS = ("from",)
+
+
+def _list_args() -> dict[str, list[str]]:
+    """This list's arguments (filters, words, order, page) as the URL has them."""
+    args = request.args.to_dict(flat=False)
+    for name in ONE_OFF_ARGS:
+        args.pop(name, None)
+    return args
+
+
 def page_url(number: int) -> str:
     """This page's URL with ?page= set to `number`, other arguments kept."""
-    args = {**(request.view_args or {}), **request.args.to_dict(flat=False), "page": number}
+    args = {**(request.view_args or {}), **_list_args(), "page": number}
     return url_for(request.endpoint, **args)
+
+
+def search_again_url(words: str, **extra) -> str:
+    """A search for other `words` (a suggestion, or the reader's own words in quotes) with
+    this search's filters, order and languages kept, from its first page."""
+    args = {name: values for name, values in _list_args().items() if name not in ("q", "page")}
+    return url_for("search.search", **args, q=words, _anchor="results-heading", **extra)
 
 
 def filter_url(without: tuple[str, str] | None = None, clear: bool = False) -> str:
@@ -86,7 +106,7 @@ def filter_url(without: tuple[str, str] | None = None, clear: bool = False) -> s
 
     The search words and sort order stay: clearing filters should not lose the search.
     """
-    args = request.args.to_dict(flat=False)
+    args = _list_args()
     args.pop("page", None)
     if clear:
         args = {name: values for name, values in args.items() if name in ("q", "sort", "other")}
@@ -217,6 +237,7 @@ def init_app(app: Flask) -> None:
         page_window=page_window,
         page_url=page_url,
         filter_url=filter_url,
+        search_again_url=search_again_url,
         feed_url=feed_url,
         report_problem_url=report_problem_url,
         language_name=language_name,
