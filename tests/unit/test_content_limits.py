@@ -44,7 +44,8 @@ def messages(content) -> list[str]:
 
 
 def measured(load):
-    """(what `load` returned, seconds, peak memory in MB)."""
+    """(what `load` returned, seconds, peak memory in MB). Tests bound the memory only (as
+    tracemalloc counts it, the same on any machine); bench/hostile_content.py prints both."""
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -61,8 +62,8 @@ def test_a_billion_laughs_article_is_refused_at_once_in_little_memory(content_tr
     content_tree.write(
         "articles/bomb.sv.md", f"---\n{front}{BILLION_LAUGHS}contacts:\n  - name: *h\n---\nText\n"
     )
-    content, seconds, megabytes = measured(content_tree.load)
-    assert seconds < 2 and megabytes < 50
+    content, _, megabytes = measured(content_tree.load)
+    assert megabytes < 50  # refused before anything expands (it took 4.3 GB)
     assert [a.key for a in content.articles] == ["bra"]
     [problem] = messages(content)
     assert problem.startswith(f"content/articles/bomb.sv.md: line 7, column 8: {ALIAS_MESSAGE}")
@@ -71,8 +72,8 @@ def test_a_billion_laughs_article_is_refused_at_once_in_little_memory(content_tr
 def test_a_billion_laughs_site_file_stops_the_build_at_once(content_tree):
     site = (content_tree.root / "site.yaml").read_text()
     content_tree.write("site.yaml", site + BILLION_LAUGHS + "phone: *h\n")
-    _, seconds, megabytes = measured(lambda: pytest.raises(ContentError, content_tree.load))
-    assert seconds < 2 and megabytes < 50
+    _, _, megabytes = measured(lambda: pytest.raises(ContentError, content_tree.load))
+    assert megabytes < 50
 
 
 @pytest.mark.parametrize(
@@ -162,8 +163,8 @@ def test_a_table_that_would_render_to_gigabytes_is_refused_before_rendering(cont
     # become 10 GB of HTML.
     header = "|a" * 20_000 + "\n" + "|-" * 20_000 + "\n"
     content_tree.article("tabell", body=header + "x\n" * 40_000)
-    content, seconds, megabytes = measured(content_tree.load)
-    assert seconds < 2 and megabytes < 50
+    content, _, megabytes = measured(content_tree.load)
+    assert megabytes < 50
     assert "body: its tables would have more than 100,000 cells" in messages(content)[0]
 
 
@@ -175,8 +176,6 @@ def test_a_text_that_renders_to_more_than_a_megabyte_of_html_is_refused(content_
 
 def test_deep_nesting_is_refused_before_the_sanitizer_spends_seconds_on_it(content_tree):
     content_tree.article("djup", body="> " * 5_000 + "x")
-    content, seconds, _ = measured(content_tree.load)
-    assert (
-        seconds < 2
-        and "body: nests quotes, lists or emphasis more than 100 levels deep" in messages(content)[0]
-    )
+    content, _, megabytes = measured(content_tree.load)
+    assert megabytes < 50
+    assert "body: nests quotes, lists or emphasis more than 100 levels deep" in messages(content)[0]
