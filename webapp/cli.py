@@ -18,6 +18,7 @@ from babel.support import Translations
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from webapp import languages
 from webapp.cli_search import search_group
 from webapp.parallel import WorkerDied
 from webapp.search import SearchError
@@ -166,7 +167,7 @@ def status_command() -> None:
 
 @content_group.command("preview")
 @click.argument("key")
-@click.argument("lang", default="sv")
+@click.argument("lang", default=languages.DEFAULT)
 def preview_command(key: str, lang: str) -> None:
     """Print a preview link for the article KEY in LANG (a draft or scheduled version too),
     as the live build has it."""

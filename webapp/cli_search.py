@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from webapp import languages
 from webapp.search_log import default_since, per_day, read_counts
 from webapp.views.search import search_log_folder
 
@@ -16,7 +17,7 @@ search_group = AppGroup("search", help="Reports on what readers search for.")
 @search_group.command("report")
 @click.option("--days", default=30, show_default=True, help="How many days back, today included.")
 @click.option("--limit", default=50, show_default=True, help="How many queries to list.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), help="Only searches in this language.")
+@click.option("--lang", type=click.Choice(languages.SITE), help="Only searches in this language.")
 @with_appcontext
 def report_command(days: int, limit: int, lang: str | None) -> None:
     """Searches that found nothing and suggestions readers followed, per query."""

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from webapp import languages
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,10 +22,10 @@ class Config:
     STATIC_DIR = PROJECT_ROOT / "static"
     # Articles per page in lists.
     PAGE_SIZE = 10
-    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_LOCALE = languages.DEFAULT
     # Send Strict-Transport-Security; only where the site is served over HTTPS.
     HSTS = False
-    LANGUAGES = ("sv", "en")
+    LANGUAGES = languages.SITE
     # Signs preview links of drafts and scheduled articles (no secret: no preview links).
     PREVIEW_SECRET = None
     # How long a preview link works.

@@ -11,12 +11,13 @@ import unicodedata
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel
 
+from webapp import languages
 from webapp.live import current_build
 
-LANGUAGES = ("sv", "en")
-DEFAULT_LANGUAGE = "sv"
+LANGUAGES = languages.SITE
+DEFAULT_LANGUAGE = languages.DEFAULT
 # Each language's name in that language, for the switch (read by screen readers in it).
-LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
+LANGUAGE_NAMES = languages.NAMES
 
 
 def current_language() -> str:

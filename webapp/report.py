@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from webapp import languages
 from webapp.content import Content
 from webapp.content.cache import full_article
 from webapp.content.model import Problem
@@ -75,7 +76,7 @@ def _alert_line(alert, now: datetime, local) -> str:
         state = f"starts {local(alert.starts_at)}"
     else:
         state = "shown now" + (f", until {local(alert.ends_at)}" if alert.ends_at else "")
-    title = alert.title.get("sv") or next(iter(alert.title.values()), "")
+    title = alert.title.get(languages.DEFAULT) or next(iter(alert.title.values()), "")
     return f"{alert.severity:<8} {alert.id}: {title} ({state})"
 
 

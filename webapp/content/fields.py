@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from webapp import languages
 from webapp.content.model import Problem
 from webapp.content.yaml_reading import CONTROL_MESSAGE
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = languages.SITE
 
 # Limits: a content file is a trust boundary, and a build must finish in bounded time and
 # memory whatever is written. Far above what any real article needs (docs/content.md).

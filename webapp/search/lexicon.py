@@ -29,8 +29,10 @@ from pathlib import Path
 
 import Stemmer
 
-LANGUAGES = {"sv": "swedish", "en": "english"}
-COMPOUNDING = ("sv",)  # languages that write compounds as one word: inflected on the last part
+from webapp import languages
+
+LANGUAGES = languages.SNOWBALL_ALGORITHMS  # each language's stemmer
+COMPOUNDING = languages.COMPOUNDING  # languages that write compounds as one word: inflected on the last part
 TABLE_FORMAT = "1"  # bump when what the table holds changes
 MIN_TAIL, MIN_HEAD = 3, 4  # the shortest last (män) and first parts of a compound we split
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "var" / "lexicon"

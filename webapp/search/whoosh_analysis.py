@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 
 import Stemmer
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -23,17 +24,17 @@ from whoosh.fields import TEXT
 from whoosh.lang import stopwords_for_language
 from whoosh.system import pack_uint
 
+from webapp import languages
 from webapp.search.lexicon import Lexicon
 
 # Words of letters and digits; å, ä and ö are letters of their own, never folded to a/o.
 WORDS = r"\w+"
 
-_SWEDISH = Stemmer.Stemmer("swedish")
-_ENGLISH = Stemmer.Stemmer("english")
+# One Snowball stemmer per site language (webapp/languages.py).
+_STEMMER_OBJECTS = {lang: Stemmer.Stemmer(name) for lang, name in languages.SNOWBALL_ALGORITHMS.items()}
 
 
 MIN_STEM = 4  # an unknown word is not cut shorter than this (see term_of)
-_STEMMER_OBJECTS = {"sv": _SWEDISH, "en": _ENGLISH}
 _LEXICON: Lexicon | None = None  # the lexicon of the build being written
 
 
@@ -52,8 +53,14 @@ def term_of(word: str, lang: str, lexicon: Lexicon | None) -> str:
     return stem
 
 
+def stem(lang: str, word: str) -> str:
+    """term_of with the lexicon of the build being written (Whoosh's analyzer's stemfn)."""
+    return term_of(word, lang, _LEXICON)
+
+
+# Whoosh pickles each field's analyzer, with its stemming function, into the index: these
+# two names are kept as builds written before the language list name them.
 def stem_swedish(word: str) -> str:
-    """term_of for Swedish, with the lexicon of the build being written (Whoosh's analyzer)."""
     return term_of(word, "sv", _LEXICON)
 
 
@@ -69,20 +76,17 @@ def use_lexicon(lexicon: Lexicon | None) -> None:
         forget_words()
 
 
-STEMMERS = {"sv": stem_swedish, "en": stem_english}
+_NAMED = {"sv": stem_swedish, "en": stem_english}
+STEMMERS = {lang: _NAMED.get(lang) or partial(stem, lang) for lang in languages.SITE}
 
 
-def snowball_swedish(word: str) -> str:
-    return _SWEDISH.stemWord(word)
+def snowball(lang: str, word: str) -> str:
+    return _STEMMER_OBJECTS[lang].stemWord(word)
 
 
-def snowball_english(word: str) -> str:
-    return _ENGLISH.stemWord(word)
-
-
-# Snowball alone, for comparing compound parts (webapp/search/compounds.py). Functions of
+# Snowball alone, for comparing compound parts (webapp/search/compounds.py). A function of
 # this module, not the stemmers' methods: a parallel build sends them to its processes.
-SNOWBALL = {"sv": snowball_swedish, "en": snowball_english}
+SNOWBALL = {lang: partial(snowball, lang) for lang in languages.SITE}
 
 
 def stemming_analyzer(lang: str):

@@ -29,6 +29,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 
+from webapp import languages
 from webapp.content.cache import full_article, pickled_article
 from webapp.content.model import Article, SearchSettings
 from webapp.parallel import in_parallel
@@ -49,7 +50,7 @@ from webapp.search.whoosh_analysis import (
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, IndexArrays
 from webapp.search.whoosh_writing import BulkWriter, SecondPass, write_in_parallel
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = languages.SITE
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
 INDEX_FORMAT = "14"
 SETTINGS_FILE = "search-settings.json"
@@ -63,7 +64,7 @@ LEXICON_FILE = "lexicon.sqlite"  # webapp/search/lexicon.py: base forms of irreg
 MADE_WITH_FILE = "made-with.json"
 REMEDY = "Build the site again from its content: flask --app webapp build --full"
 MAX_WORDS = 12
-COMPOUNDS = ("sv",)  # languages whose compounds are split into their parts
+COMPOUNDS = languages.COMPOUNDING  # languages whose compounds are split into their parts
 PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on every core
 # How much each field counts: a match in the title beats one in the text; a compound part
 # or a prefix counts a little, so whole-word matches rank first. A word respelt with its

@@ -13,6 +13,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_date, format_number, format_time
 from flask_babel import gettext as _
 
+from webapp import languages
 from webapp.i18n import current_language
 from webapp.live import current_build, now
 from webapp.search import SearchError
@@ -247,6 +248,8 @@ def init_app(app: Flask) -> None:
         phone_text=phone_text,
         list_title=list_title,
         now=now,
+        default_language=languages.DEFAULT,
+        og_locales=languages.OG_LOCALES,
     )
     app.jinja_env.filters.update(
         iso_local=iso_local, long_date=long_date, number=format_number, pair=lambda value: (value, value)

@@ -1,0 +1,43 @@
+"""The site's languages are one list (webapp/languages.py) that routing, the catalogues,
+content validation, search and templates all read."""
+
+from __future__ import annotations
+
+import re
+
+from webapp import config, i18n, languages
+from webapp.config import PROJECT_ROOT
+from webapp.content import fields
+from webapp.search import lexicon, whoosh_analysis, whoosh_backend
+
+
+def test_every_part_reads_the_one_list():
+    site = languages.SITE
+    assert i18n.LANGUAGES == config.Config.LANGUAGES == fields.LANGUAGES == whoosh_backend.LANGUAGES == site
+    assert i18n.DEFAULT_LANGUAGE == config.Config.BABEL_DEFAULT_LOCALE == site[0]
+    assert set(whoosh_analysis.STEMMERS) == set(whoosh_analysis.SNOWBALL) == set(lexicon.LANGUAGES) == set(site)
+    assert set(i18n.LANGUAGE_NAMES) == set(site)
+    for code in site:  # a catalogue per language
+        assert (PROJECT_ROOT / "translations" / code / "LC_MESSAGES" / "messages.po").exists(), code
+
+
+def test_no_module_writes_its_own_list_of_languages():
+    written = re.compile(r"""\(\s*["']sv["']\s*,\s*["']en["']\s*\)|\[\s*["']sv["']\s*,\s*["']en["']\s*\]""")
+    found = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "webapp").rglob("*.py")
+        if path.name != "languages.py" and written.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_each_language_stems_with_its_own_snowball():
+    assert whoosh_analysis.SNOWBALL["sv"]("bränderna") == "bränd"
+    assert whoosh_analysis.SNOWBALL["en"]("forests") == "forest"
+
+
+def test_every_site_language_has_a_front_page_and_others_do_not(client):
+    for code in languages.SITE:
+        response = client.get(f"/{code}/")
+        assert response.status_code == 200 and f'<html lang="{code}"' in response.get_data(as_text=True)
+    assert client.get("/de/").status_code == 404
