@@ -68,6 +68,7 @@ def build_command(full: bool, watch: bool) -> None:
         cache_dir=None if full else config["CACHE_DIR"],
     )
     reading = _ProgressBar("Reading articles")
+    state = None  # what is scheduled and the drafts, as last printed
     try:
         content = loader.load(progress=reading.update)
     except ContentError as error:
@@ -83,8 +84,9 @@ def build_command(full: bool, watch: bool) -> None:
                 raise click.ClickException(f"{error}\n{KEEPS_SERVING}") from error
         click.echo(f"Built {count} article versions into {path}; it is now live.")
         _report_problems(content)
+        state = _report_state(content)
     if watch:
-        _follow(loader)
+        _follow(loader, state)
 
 
 KEEPS_SERVING = "The site keeps serving the last good build."
@@ -97,6 +99,17 @@ def _write(content: Content, **options) -> Path:
     return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
 
 
+def _report_state(content: Content, last: list[str] | None = None) -> list[str]:
+    """What is scheduled and the drafts, on stdout unless it is what was printed `last`."""
+    from webapp.report import publishing_state
+
+    config = current_app.config
+    state = publishing_state(content, config["NOW"] or datetime.now(UTC))
+    if state != last:
+        click.echo("\n".join(state))
+    return state
+
+
 def _report_problems(content: Content) -> None:
     """Files left out of the build, or kept at their last good version, on stderr."""
     from webapp.report import problems_section
@@ -105,7 +118,7 @@ def _report_problems(content: Content) -> None:
         click.echo("\n".join(problems_section(content.problems)), err=True)
 
 
-def _follow(loader: ContentLoader) -> None:
+def _follow(loader: ContentLoader, state: list[str] | None = None) -> None:
     """Build again after every change to content/, reading only the files that changed."""
     import watchfiles
 
@@ -129,6 +142,7 @@ def _follow(loader: ContentLoader) -> None:
                 untidy = True
                 click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
                 _report_problems(content)
+                state = _report_state(content, state)
             elif untidy and content is not None:  # half a second without a save
                 untidy = False  # tried once: a failure is not retried every half second
                 _write(content)

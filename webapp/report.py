@@ -1,7 +1,8 @@
-"""The publishing report staff read (`flask content status`; the watcher prints its problems
-part after each build): what is scheduled and when, drafts and scheduled versions with
-their preview links, withdrawn news, alerts, and every file with a problem. Plain text, in
-English like the other messages for staff, with times in the site's time zone."""
+"""The publishing report staff read (`flask content status`; after each build the watcher
+prints its problems, and what is scheduled and the drafts when that changed): what is
+scheduled and when, drafts and scheduled versions with their preview links, withdrawn
+news, alerts, and every file with a problem. Plain text, in English like the other
+messages for staff, with times in the site's time zone."""
 
 from __future__ import annotations
 
@@ -18,17 +19,9 @@ from webapp.preview import PreviewError, make_token
 
 def publishing_report(content: Content, now: datetime, secret: str | None, preview_days: int) -> list[str]:
     """The report's lines."""
-    zone = ZoneInfo(content.site.timezone)
-
-    def local(moment: datetime) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-    scheduled = sorted(
-        (a for a in content.articles if not a.draft and a.published_at > now), key=lambda a: a.published_at
-    )
-    drafts = [full_article(a, keep=False) for a in content.articles if a.draft]
+    local = _local_time(content)
+    scheduled, drafts = _scheduled_and_drafts(content, now)
     lines = [f"Publishing report at {local(now)} ({content.site.timezone})", ""]
-    scheduled = [full_article(a, keep=False) for a in scheduled]
     lines += _section(
         "Scheduled: public by themselves at their time",
         (f"{local(a.published_at)}  {a.source}  {a.title}" for a in scheduled),
@@ -49,6 +42,42 @@ def publishing_report(content: Content, now: datetime, secret: str | None, previ
     lines += _section("Alerts", (_alert_line(alert, now, local) for alert in content.alerts))
     lines += problems_section(content.problems) or ["Problems: none; every file is published as written.", ""]
     return lines
+
+
+def publishing_state(content: Content, now: datetime) -> list[str]:
+    """What the watcher prints after a build when it changed: the scheduled versions and
+    the drafts (no links: `flask content status` gives them, with withdrawn news, which
+    would mean reading every article after each save)."""
+    local = _local_time(content)
+    scheduled, drafts = _scheduled_and_drafts(content, now)
+    if not scheduled and not drafts:
+        return ["Scheduled: none. Drafts: none."]
+    return _section(
+        "Scheduled: public by themselves at their time",
+        (f"{local(a.published_at)}  {a.source}  {a.title}" for a in scheduled),
+    ) + _section(
+        "Drafts: not public (preview links: flask --app webapp content status)",
+        (f"{a.source}  {a.title}" for a in drafts),
+    )
+
+
+def _local_time(content: Content):
+    zone = ZoneInfo(content.site.timezone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return local
+
+
+def _scheduled_and_drafts(content: Content, now: datetime) -> tuple[list, list]:
+    """The versions still to be published, in order, and the drafts, read whole (the few
+    there are; a summary has no title)."""
+    scheduled = sorted(
+        (a for a in content.articles if not a.draft and a.published_at > now), key=lambda a: a.published_at
+    )
+    drafts = [a for a in content.articles if a.draft]
+    return [full_article(a, keep=False) for a in scheduled], [full_article(a, keep=False) for a in drafts]
 
 
 def _withdrawn(article):

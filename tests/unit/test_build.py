@@ -365,3 +365,15 @@ def test_a_build_that_stored_the_articles_themselves_is_still_served(demo_conten
     assert search.article(article.lang, article.slug) == article
     found = search.list_articles(ArticleQuery(lang=article.lang, text=article.title))
     assert article in found.articles
+
+
+def test_a_build_says_what_is_scheduled_and_which_drafts_wait(content_tree, tmp_path):
+    app = make_app(tmp_path / "builds", CONTENT_DIR=content_tree.root)
+    content_tree.article("ute")
+    quiet = app.test_cli_runner().invoke(args=["build"])
+    assert "Scheduled: none. Drafts: none." in quiet.output
+    content_tree.article("snart", title="Pressmeddelande", published="2099-01-01 08:00")
+    content_tree.article("utkast", title="Ett utkast", draft="true")
+    said = app.test_cli_runner().invoke(args=["build"]).output
+    assert "2099-01-01 08:00  content/articles/snart.sv.md  Pressmeddelande" in said
+    assert "content/articles/utkast.sv.md  Ett utkast" in said.split("Drafts: not public")[1]

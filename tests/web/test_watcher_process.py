@@ -38,6 +38,23 @@ def _wait_for(lines: queue.Queue, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"the watcher never said {text!r}; it said:\n{''.join(seen)}")
 
 
+def _until(lines: queue.Queue, text: str, seconds: float = 60, required: bool = True) -> list[str]:
+    """Every line the watcher says up to the first with `text` in it."""
+    deadline = time.monotonic() + seconds
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return seen
+    if required:
+        raise AssertionError(f"the watcher never said {text!r}; it said:\n{''.join(seen)}")
+    return seen
+
+
 def test_the_watcher_serves_a_saved_edit_and_keeps_the_last_good_version_of_a_broken(content_tree, tmp_path):
     builds = tmp_path / "builds"
     content_tree.article("a", title="Första")
@@ -61,9 +78,15 @@ def test_the_watcher_serves_a_saved_edit_and_keeps_the_last_good_version_of_a_br
         live = LiveBuild(builds)
         assert live.get().search.article("sv", "a").title == "Första"
 
+        # What is scheduled and the drafts, after the first build and whenever it changes.
+        content_tree.article("utkast", title="Ett utkast", draft="true")
+        _wait_for(lines, "Drafts: not public")
+        _wait_for(lines, "content/articles/utkast.sv.md  Ett utkast")
         content_tree.article("a", title="Andra")
-        _wait_for(lines, "it is now live")
+        said = _until(lines, "it is now live")
+        said += _until(lines, "\n", seconds=2, required=False)  # what follows the build's line
         assert live.get().search.article("sv", "a").title == "Andra"
+        assert not [line for line in said if "Scheduled" in line or "Drafts" in line], said  # unchanged
 
         content_tree.article("a", title=None)
         _wait_for(lines, "content/articles/a.sv.md")
