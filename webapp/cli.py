@@ -54,7 +54,7 @@ class _ProgressBar:
 
 
 @click.command("build")
-@click.option("--full", is_flag=True, help="Index every article again, even unchanged ones.")
+@click.option("--full", is_flag=True, help="Parse and index every article again, even unchanged ones.")
 @click.option("--watch", is_flag=True, help="Then keep running, and build again as soon as content changes.")
 @with_appcontext
 def build_command(full: bool, watch: bool) -> None:
@@ -65,7 +65,8 @@ def build_command(full: bool, watch: bool) -> None:
     loader = ContentLoader(
         config["CONTENT_DIR"],
         external_link_label(config["TRANSLATIONS_DIR"]),
-        cache_dir=None if full else config["CACHE_DIR"],
+        cache_dir=config["CACHE_DIR"],
+        fresh=full,  # every file parsed again, but a broken one keeps its last good version
     )
     reading = _ProgressBar("Reading articles")
     state = None  # what is scheduled and the drafts, as last printed

@@ -377,3 +377,20 @@ def test_a_build_says_what_is_scheduled_and_which_drafts_wait(content_tree, tmp_
     said = app.test_cli_runner().invoke(args=["build"]).output
     assert "2099-01-01 08:00  content/articles/snart.sv.md  Pressmeddelande" in said
     assert "content/articles/utkast.sv.md  Ett utkast" in said.split("Drafts: not public")[1]
+
+
+def test_a_full_build_parses_everything_again_and_keeps_a_broken_files_last_good_version(
+    content_tree, tmp_path
+):
+    builds = tmp_path / "builds"
+    app = make_app(builds, CONTENT_DIR=content_tree.root, CACHE_DIR=tmp_path / "cache")
+    content_tree.article("a", title="Rubriken")
+    content_tree.article("b", title="Andra")
+    assert app.test_cli_runner().invoke(args=["build"]).exit_code == 0
+    content_tree.article("a", title=None, body="Den trasiga ändringen.")
+    full = app.test_cli_runner().invoke(args=["build", "--full"])
+    assert full.exit_code == 0, full.output
+    assert "content/articles/a.sv.md\n    - title: is missing" in full.output
+    assert "The last good version stays published until this is fixed." in full.output
+    live = LiveBuild(builds).get().search
+    assert live.article("sv", "a").title == "Rubriken" and live.article("sv", "b").title == "Andra"

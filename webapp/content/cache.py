@@ -131,9 +131,14 @@ class ArticleCache:
     is rewritten when the changes add up to a twentieth of it.
     """
 
-    def __init__(self, directory: Path | None, context: str, last_good: LastGood | None = None):
+    def __init__(
+        self, directory: Path | None, context: str, last_good: LastGood | None = None, fresh: bool = False
+    ):
+        """`fresh`: parse every article again (`flask build --full`), still keeping the
+        last good versions of broken files, which live in `directory` too."""
         self.directory = Path(directory) if directory else None
         self.context = context
+        self.fresh = fresh
         self.last_good = last_good if last_good is not None else LastGood(self.directory)
         self._manifest: dict[str, tuple] = {}
         self._changes: dict[str, tuple | None] = {}  # since the main file; None: removed
@@ -188,7 +193,7 @@ class ArticleCache:
 
     def get(self, path: str, stamp: Stamp, reparse: Callable[[str], Article]) -> CachedArticle | None:
         """The article parsed from `path` before, if the file and its context are unchanged."""
-        entry = self._manifest.get(path) if self.directory else None
+        entry = self._manifest.get(path) if self.directory and not self.fresh else None
         if entry is None or entry[0] != stamp[0] or entry[1] != stamp[1]:
             return None
         return CachedArticle(entry[2:], self, path, reparse)

@@ -145,10 +145,12 @@ class ContentLoader:
         root: Path,
         external_label: Callable[[str], str] = lambda lang: "",
         cache_dir: Path | None = None,
+        fresh: bool = False,
     ):
         self.root = Path(root).resolve()
         self.external_label = external_label
         self.cache_dir = cache_dir
+        self.fresh = fresh  # parse every article again; last good versions are still kept
         self._articles_dir = os.path.join(self.root, "articles")
         self._last_good = LastGood(cache_dir)  # of every file with problems, across loads
         self._state: _State | None = None
@@ -175,6 +177,7 @@ class ContentLoader:
         published = previous.by_file if previous else {}
         problems, failing = self._settle(files, outcomes, unchanged, by_file, owners, held, published)
         files.cache.save(outcomes.keys())
+        self.fresh = False  # parsed once: what follows (`apply`, a watcher) uses the cache again
         pages, alerts, others = self._pages_and_alerts(files.context)
         content = Content(
             site=site,
@@ -287,7 +290,7 @@ class ContentLoader:
         render = Renderer(site, self.external_label)
         labels = [self.external_label(lang) for lang in LANGUAGES]
         key = context_key(site, sorted(topics), sorted(partners), sorted(images), labels)
-        cache = ArticleCache(self.cache_dir, key, self._last_good)
+        cache = ArticleCache(self.cache_dir, key, self._last_good, fresh=self.fresh)
         context = Context(site, ZoneInfo(site.timezone), topics, partners, images, render)
         return _ArticleFiles(self.root, context, cache)
 
