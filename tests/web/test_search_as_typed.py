@@ -71,6 +71,15 @@ def test_a_best_bet_is_marked_recommended_inside_its_heading(client, lang, query
     assert html.count("article-card__recommended") == 1
 
 
+def test_a_long_word_missing_a_letter_is_offered_the_whole_word(client):
+    """It finds a few articles through words that start like it, and the reader meant the
+    word itself: one edit is a suggestion, however long the word (the allowance long words
+    get for showing corrected results at once does not make it free)."""
+    html = client.get("/sv/search?q=klimatanpassnin").get_data(as_text=True)
+    assert "article-card" in html
+    assert re.search(r"Menade du <a [^>]*>klimatanpassning</a>", html)
+
+
 def test_no_suggestion_beside_good_results(client):
     html = client.get("/sv/search?q=gnistan").get_data(as_text=True)
     assert "article-card" in html and "Menade du" not in html

@@ -614,7 +614,7 @@ class WhooshBackend(SearchBackend):
         found = self._suggestion(query.text, query.lang)
         if found is None:
             return page
-        text, cost = found
+        text, cost, dearest = found
         corrected = self._page(replace(query, text=text))
         if corrected.total == 0:
             return page
@@ -623,7 +623,7 @@ class WhooshBackend(SearchBackend):
         # Found with every word: offered only if a word was not in the news as a word (found
         # through a longer word that starts like it: eelgras) or the correction finds far more.
         far_more = corrected.total >= max(FAR_MORE * page.total, page.total + FAR_MORE)
-        if page.total == 0 or not page.matched_all_words or cost > FOLDED or far_more:
+        if page.total == 0 or not page.matched_all_words or dearest > FOLDED or far_more:
             return replace(page, suggestion=text)
         return page
 
@@ -835,11 +835,13 @@ class WhooshBackend(SearchBackend):
             for key in bet["keys"]
         ]
 
-    def _suggestion(self, text: str, lang: str) -> tuple[str, float] | None:
+    def _suggestion(self, text: str, lang: str) -> tuple[str, float, float] | None:
         """The query with words the content does not have (no term of theirs in any text or
         name: an inflected form of a word the news uses is not corrected) replaced by the
-        closest words it has, and what the dearest replacement cost (spelling.Speller: a
-        different diacritic costs less than any edit); None if no word needed or found one."""
+        closest words it has; how strong the correction is (the dearest replacement's cost,
+        spelling.Speller: a different diacritic costs less than any edit, and a long word
+        is allowed one edit more); and that dearest cost without the allowance (whether a
+        word was respelled or edited). None if no word needed or found one."""
         speller = self._speller(lang)
         reader = self._searcher.reader()
         terms = self._terms[lang]
@@ -851,7 +853,7 @@ class WhooshBackend(SearchBackend):
                 return named
             return named + sum(reader.doc_frequency(f"{name}_{lang}", term) for name in ("title", "body"))
 
-        corrected, cost, changed = [], 0.0, False
+        corrected, cost, dearest, changed = [], 0.0, 0.0, False
         for word in text.split():
             bare = word.lower().strip(".,;:!?\"'()")
             if not bare or bare in speller.words or self._is_known(bare, [lang]):
@@ -865,10 +867,11 @@ class WhooshBackend(SearchBackend):
                 edits, replacement = found[0]
                 corrected.append(replacement.capitalize() if word[:1].isupper() else replacement)
                 cost = max(cost, edits if len(bare) < LONG_WORD else edits - 1)
+                dearest = max(dearest, edits)
                 changed = True
             else:
                 corrected.append(word)
-        return (" ".join(corrected), cost) if changed else None
+        return (" ".join(corrected), cost, dearest) if changed else None
 
     def _speller(self, lang: str) -> Speller:
         """Corrections from every word of the content as written in `lang` (or "names"),
