@@ -3,11 +3,14 @@ withdrawal, historic news, and site-wide alerts with their times."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from webapp.content import ContentError
+from tests.conftest import LABEL
+from webapp.content import ContentError, load_content
+from webapp.content.cache import full_article
 from webapp.content.loader import LEFT_OUT
 
 
@@ -68,6 +71,44 @@ def test_a_withdrawal_needs_a_date_after_publication_and_a_reason(content_tree, 
     content_tree.article("fel", withdrawn=withdrawn)
     content = content_tree.load()
     assert content.articles == [] and problem in messages(content)[0]
+
+
+AHEAD = "is in the future, but only 'published' can be scheduled"
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"updated": "2099-01-01 08:00"}, f"updated: {AHEAD}: a change goes out when the file is saved"),
+        (
+            {"changes": "[{date: 2099-01-01 08:00, note: Ny siffra.}]"},
+            f"changes[1].date: {AHEAD}: a change goes out",
+        ),
+        (
+            {"withdrawn": "{date: 2099-01-01 08:00, reason: Fel.}"},
+            f"withdrawn.date: {AHEAD}: a withdrawal goes out",
+        ),
+    ],
+)
+def test_a_change_dated_ahead_is_refused_and_the_published_version_stays(content_tree, fields, problem):
+    """Only publication can be scheduled. A change dated ahead (an embargoed update, say)
+    must not go out early: the last good version stays until the date is put right."""
+    cache = content_tree.root.parent / "cache"
+    content_tree.article("nyhet", body="Siffran är 10.")
+    load_content(content_tree.root, LABEL, cache_dir=cache)
+    content_tree.article("nyhet", body="Siffran är 12, under embargo.", **fields)
+    content = load_content(content_tree.root, LABEL, cache_dir=cache)
+    [message] = messages(content)
+    assert message.startswith(f"content/articles/nyhet.sv.md: {problem}"), message
+    [article] = content.articles
+    assert "12" not in full_article(article).body_html
+
+
+def test_a_change_made_a_moment_ago_by_a_fast_clock_is_accepted(content_tree):
+    soon = (datetime.now(UTC) + timedelta(minutes=5)).astimezone(ZoneInfo("Europe/Stockholm"))
+    content_tree.article("nyhet", updated=soon.strftime("%Y-%m-%d %H:%M"))
+    content = content_tree.load()
+    assert content.problems == () and len(content.articles) == 1
 
 
 def test_a_scheduled_article_is_loaded_with_its_future_time(content_tree):

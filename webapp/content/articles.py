@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -33,6 +33,22 @@ from webapp.content.fields import (
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import Article, ChangeNote, Contact, FactBox, Image, Page, Partner, Site, Withdrawal
 from webapp.content.yaml_reading import Unreadable, parse_yaml, read_text, split_front_matter
+
+# Only `published` can be scheduled: a change, a change note or a withdrawal takes effect
+# when the file is saved, so a time ahead of the clock (beyond a few minutes' leeway) is a
+# problem. The file then keeps its last good version, so a change meant for later cannot
+# go out early (an embargoed update must not leak).
+AHEAD_ALLOWED = timedelta(minutes=15)
+SAVED_NOT_SCHEDULED = (
+    "is in the future, but only 'published' can be scheduled: {what} goes out when the file "
+    "is saved. Write when it was made"
+)
+
+
+def _not_ahead(fields: Fields, name: str, moment: datetime | None, what: str) -> None:
+    if moment is not None and moment > datetime.now(UTC) + AHEAD_ALLOWED:
+        fields.problem(name, SAVED_NOT_SCHEDULED.format(what=what))
+
 
 ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2})\.md$")
 
@@ -118,6 +134,7 @@ def _article(fields: Fields, key: str, lang: str, body: str, context: Context, f
     updated_at = fields.moment("updated", zone, required=False, time_required=False)
     if published_at and updated_at and updated_at < published_at:
         fields.problem("updated", "is earlier than 'published'")
+    _not_ahead(fields, "updated", updated_at, "a change")
     changes = _changes(fields, zone)
     if changes and published_at and changes[-1].changed_at < published_at:
         fields.problem("changes", "a change is dated before 'published'")
@@ -221,6 +238,7 @@ def _changes(fields: Fields, zone: ZoneInfo) -> tuple[ChangeNote, ...]:
         if change is None:
             continue
         changed_at = change.moment("date", zone, required=True, time_required=False)
+        _not_ahead(change, "date", changed_at, "a change")
         note = change.text("note", TEXT_MAX, required=True)
         if changed_at and note:
             notes.append(ChangeNote(changed_at=changed_at, note=note))
@@ -247,6 +265,7 @@ def _withdrawal(fields: Fields, zone: ZoneInfo, published_at: datetime | None) -
     reason = withdrawn.text("reason", TEXT_MAX, required=True)
     if withdrawn_at and published_at and withdrawn_at < published_at:
         withdrawn.problem("date", "is before 'published'")
+    _not_ahead(withdrawn, "date", withdrawn_at, "a withdrawal")
     if withdrawn_at is None or reason is None:
         return None
     return Withdrawal(withdrawn_at=withdrawn_at, reason=reason)
