@@ -25,6 +25,7 @@ from webapp.search import SearchError
 
 if TYPE_CHECKING:
     from webapp.content import Content, ContentLoader
+    from webapp.report import WatchedReport
 
 
 def external_link_label(translations_dir) -> callable:
@@ -69,7 +70,7 @@ def build_command(full: bool, watch: bool) -> None:
         fresh=full,  # every file parsed again, but a broken one keeps its last good version
     )
     reading = _ProgressBar("Reading articles")
-    state = None  # what is scheduled and the drafts, as last printed
+    state = None  # the report the watcher keeps printing when it changes
     try:
         content = loader.load(progress=reading.update)
     except ContentError as error:
@@ -100,15 +101,17 @@ def _write(content: Content, **options) -> Path:
     return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
 
 
-def _report_state(content: Content, last: list[str] | None = None) -> list[str]:
-    """What is scheduled and the drafts, on stdout unless it is what was printed `last`."""
-    from webapp.report import publishing_state
+def _report_state(content: Content, report: WatchedReport | None = None) -> WatchedReport:
+    """What is scheduled, the drafts with their preview links, and withdrawn news, on
+    stdout unless none of it changed since `report` last printed it."""
+    from webapp.report import WatchedReport
 
     config = current_app.config
-    state = publishing_state(content, config["NOW"] or datetime.now(UTC))
-    if state != last:
-        click.echo("\n".join(state))
-    return state
+    report = report or WatchedReport(config["PREVIEW_SECRET"], config["PREVIEW_DAYS"])
+    lines = report.lines(content, config["NOW"] or datetime.now(UTC))
+    if lines is not None:
+        click.echo("\n".join(lines))
+    return report
 
 
 def _report_problems(content: Content) -> None:
@@ -119,7 +122,7 @@ def _report_problems(content: Content) -> None:
         click.echo("\n".join(problems_section(content.problems)), err=True)
 
 
-def _follow(loader: ContentLoader, state: list[str] | None = None) -> None:
+def _follow(loader: ContentLoader, state: WatchedReport | None = None) -> None:
     """Build again after every change to content/, reading only the files that changed."""
     import watchfiles
 

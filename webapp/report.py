@@ -1,5 +1,5 @@
 """The publishing report staff read (`flask content status`; after each build the watcher
-prints its problems, and what is scheduled and the drafts when that changed): what is
+prints its problems, and the rest when it changed: `WatchedReport`): what is
 scheduled and when, drafts and scheduled versions with their preview links, withdrawn
 news, alerts, and every file with a problem. Plain text, in English like the other
 messages for staff, with times in the site's time zone."""
@@ -44,21 +44,58 @@ def publishing_report(content: Content, now: datetime, secret: str | None, previ
     return lines
 
 
-def publishing_state(content: Content, now: datetime) -> list[str]:
+class WatchedReport:
     """What the watcher prints after a build when it changed: the scheduled versions and
-    the drafts (no links: `flask content status` gives them, with withdrawn news, which
-    would mean reading every article after each save)."""
-    local = _local_time(content)
-    scheduled, drafts = _scheduled_and_drafts(content, now)
-    if not scheduled and not drafts:
-        return ["Scheduled: none. Drafts: none."]
-    return _section(
-        "Scheduled: public by themselves at their time",
-        (f"{local(a.published_at)}  {a.source}  {a.title}" for a in scheduled),
-    ) + _section(
-        "Drafts: not public (preview links: flask --app webapp content status)",
-        (f"{a.source}  {a.title}" for a in drafts),
-    )
+    the drafts with their preview links, and withdrawn news. Kept between builds, so that
+    only articles that changed are read whole to learn whether they are withdrawn (the
+    first build reads them all once)."""
+
+    def __init__(self, secret: str | None, preview_days: int):
+        self.secret, self.preview_days = secret, preview_days
+        self._withdrawn: dict[str, str | None] = {}  # fingerprint -> its line, if withdrawn
+        self._printed: tuple | None = None
+
+    def lines(self, content: Content, now: datetime) -> list[str] | None:
+        """The lines to print, or None when nothing of it changed since the last call."""
+        local = _local_time(content)
+        scheduled, drafts = _scheduled_and_drafts(content, now)
+        withdrawn = self._withdrawn_lines(content, local)
+        sections = (
+            _section(
+                "Scheduled: public by themselves at their time",
+                (f"{local(a.published_at)}  {a.source}  {a.title}" for a in scheduled),
+            ),
+            _section("Drafts: not public", (f"{a.source}  {a.title}" for a in drafts)),
+            _section("Withdrawn: still online with a notice, not listed", withdrawn),
+        )
+        if sections == self._printed:
+            return None
+        self._printed = sections
+        if not scheduled and not drafts and not withdrawn:
+            return ["Scheduled: none. Drafts: none. Withdrawn: none."]
+
+        def with_links(section: list[str], articles: list) -> list[str]:
+            if not articles:
+                return section
+            return section[:-1] + _preview_links(content, articles, self.secret, self.preview_days)
+
+        return with_links(sections[0], scheduled) + with_links(sections[1], drafts) + sections[2]
+
+    def _withdrawn_lines(self, content: Content, local) -> list[str]:
+        known, found = self._withdrawn, {}
+        for article in content.articles:
+            fingerprint = article.fingerprint
+            if fingerprint not in known:
+                whole = _withdrawn(article)
+                known[fingerprint] = (
+                    f"{local(whole.withdrawn.withdrawn_at)}  {whole.source}  {whole.title}: "
+                    f"{whole.withdrawn.reason}"
+                    if whole
+                    else None
+                )
+            found[fingerprint] = known[fingerprint]
+        self._withdrawn = found  # articles gone or changed are forgotten
+        return sorted(line for line in found.values() if line)
 
 
 def _local_time(content: Content):

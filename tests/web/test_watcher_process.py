@@ -87,6 +87,9 @@ def test_the_watcher_serves_a_saved_edit_and_keeps_the_last_good_version_of_a_br
         said += _until(lines, "\n", seconds=2, required=False)  # what follows the build's line
         assert live.get().search.article("sv", "a").title == "Andra"
         assert not [line for line in said if "Scheduled" in line or "Drafts" in line], said  # unchanged
+        content_tree.article("b", title="Fel", withdrawn="{date: 2025-03-01 10:00, reason: Fel siffror.}")
+        _wait_for(lines, "Withdrawn: still online with a notice, not listed: 1")
+        _wait_for(lines, "content/articles/b.sv.md  Fel: Fel siffror.")
 
         content_tree.article("a", title=None)
         _wait_for(lines, "content/articles/a.sv.md")
