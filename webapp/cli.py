@@ -86,7 +86,7 @@ def build_command(full: bool, watch: bool) -> None:
                 raise click.ClickException(f"{error}\n{KEEPS_SERVING}") from error
         click.echo(f"Built {count} article versions into {path}; it is now live.")
         _report_problems(content)
-        state = _report_state(content)
+        state = _report_state(content, withdrawn=watch)  # a watcher keeps track of withdrawals
     if watch:
         _follow(loader, state)
 
@@ -101,13 +101,15 @@ def _write(content: Content, **options) -> Path:
     return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
 
 
-def _report_state(content: Content, report: WatchedReport | None = None) -> WatchedReport:
+def _report_state(
+    content: Content, report: WatchedReport | None = None, withdrawn: bool = True
+) -> WatchedReport:
     """What is scheduled, the drafts with their preview links, and withdrawn news, on
     stdout unless none of it changed since `report` last printed it."""
     from webapp.report import WatchedReport
 
     config = current_app.config
-    report = report or WatchedReport(config["PREVIEW_SECRET"], config["PREVIEW_DAYS"])
+    report = report or WatchedReport(config["PREVIEW_SECRET"], config["PREVIEW_DAYS"], withdrawn)
     lines = report.lines(content, config["NOW"] or datetime.now(UTC))
     if lines is not None:
         click.echo("\n".join(lines))
