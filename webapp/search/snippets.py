@@ -26,12 +26,27 @@ def excerpt(text: str, matches: Callable[[str], bool], scan: int = 20_000) -> Ma
     """The passage of `text` around its first word for which `matches(word)` is true, as
     safe HTML with such words in <mark>; empty when none matches in the first `scan`
     characters (a long text is not read to its end for an excerpt)."""
-    found = [(m.start(), m.end()) for m in WORD.finditer(text, 0, scan) if matches(m.group())]
-    if not found:
+    known: dict[str, bool] = {}  # a text repeats its words: each is asked about once
+
+    def matching(word: str) -> bool:
+        answer = known.get(word)
+        if answer is None:
+            answer = known[word] = matches(word)
+        return answer
+
+    # Words are asked about up to the first match, and then only within the passage: at
+    # 100,000 articles, asking about every word of ten long texts took half a search's time.
+    first = next((m for m in WORD.finditer(text, 0, scan) if matching(m.group())), None)
+    if first is None:
         return Markup("")
-    first = found[0][0]
-    start = _start(text, first)
-    end = _end(text, max(start + LENGTH, found[0][1]))
+    start = _start(text, first.start())
+    end = _end(text, max(start + LENGTH, first.end()))
+    found = [(first.start(), first.end())]
+    for word in WORD.finditer(text, first.end(), scan):
+        if word.start() >= end:
+            break
+        if matching(word.group()):
+            found.append((word.start(), word.end()))
     pieces = [ELLIPSIS + " " if start > 0 and not _sentence_starts(text, start) else ""]
     position = start
     for begin, finish in found:
