@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from markupsafe import Markup, escape
+
+from webapp.search.lexicon import fold
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
@@ -22,10 +25,15 @@ LENGTH = 240  # characters of text in an excerpt, about two lines
 ELLIPSIS = "…"
 
 
-def excerpt(text: str, matches: Callable[[str], bool], scan: int = 20_000) -> Markup:
+def excerpt(
+    text: str, matches: Callable[[str], bool], scan: int = 20_000, candidates: re.Pattern | None = None
+) -> Markup:
     """The passage of `text` around its first word for which `matches(word)` is true, as
     safe HTML with such words in <mark>; empty when none matches in the first `scan`
-    characters (a long text is not read to its end for an excerpt)."""
+    characters (a long text is not read to its end for an excerpt). `candidates`, if
+    given, finds whole words among which every matching one is (`candidate_words`): only
+    they are asked about."""
+    words = candidates or WORD
     known: dict[str, bool] = {}  # a text repeats its words: each is asked about once
 
     def matching(word: str) -> bool:
@@ -36,13 +44,13 @@ def excerpt(text: str, matches: Callable[[str], bool], scan: int = 20_000) -> Ma
 
     # Words are asked about up to the first match, and then only within the passage: at
     # 100,000 articles, asking about every word of ten long texts took half a search's time.
-    first = next((m for m in WORD.finditer(text, 0, scan) if matching(m.group())), None)
+    first = next((m for m in words.finditer(text, 0, scan) if matching(m.group())), None)
     if first is None:
         return Markup("")
     start = _start(text, first.start())
     end = _end(text, max(start + LENGTH, first.end()))
     found = [(first.start(), first.end())]
-    for word in WORD.finditer(text, first.end(), scan):
+    for word in words.finditer(text, first.end(), scan):
         if word.start() >= end:
             break
         if matching(word.group()):
@@ -63,6 +71,24 @@ def excerpt(text: str, matches: Callable[[str], bool], scan: int = 20_000) -> Ma
     if end < len(text.rstrip()):
         pieces.append(" " + ELLIPSIS)
     return Markup("").join(pieces)
+
+
+@lru_cache(maxsize=256)
+def candidate_words(initials: frozenset[str], inside: frozenset[str] = frozenset()) -> re.Pattern:
+    """A pattern of the whole words that start with a letter whose form without diacritics
+    is one of `initials`, or that hold one of the strings `inside`, in any case: what
+    `excerpt` asks about instead of every word."""
+    letters = "".join(re.escape(char) for char in _LETTERS if fold(char.lower()) in initials)
+    alternatives = []
+    if letters:
+        alternatives.append(rf"\b[{letters}]\w*")
+    if inside:
+        alternatives.append(r"\b\w*(?:" + "|".join(map(re.escape, sorted(inside))) + r")\w*")
+    return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
+
+
+# Letters and digits a word may start with (Latin scripts): their folded forms are compared.
+_LETTERS = [chr(code) for code in range(0x30, 0x250) if chr(code).isalnum()]
 
 
 def _sentence_starts(text: str, position: int) -> bool:

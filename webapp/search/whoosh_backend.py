@@ -36,7 +36,7 @@ from webapp.parallel import in_parallel
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.compounds import Vocabulary, candidates, compound_parts
 from webapp.search.lexicon import Lexicon, fold, table_key, table_path
-from webapp.search.snippets import excerpt
+from webapp.search.snippets import candidate_words, excerpt
 from webapp.search.spelling import FOLDED, Speller
 from webapp.search.whoosh_analysis import (
     SNOWBALL,
@@ -730,7 +730,10 @@ class WhooshBackend(SearchBackend):
                 return True
             return any(part in lowered for part in parts)
 
-        return str(excerpt(article.body_text, matches))
+        candidates = candidate_words(
+            frozenset(initials | {fold(name[0]) for name in names if name}), frozenset(parts)
+        )
+        return str(excerpt(article.body_text, matches, candidates=candidates))
 
     def _text_query(self, query: ArticleQuery, languages: list[str]):
         """The reader's words as queries of our own making (never Whoosh syntax).
