@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.web.test_load import free_port
+from tests.servers import free_port, wait_for_port
 from webapp.build import write_build
 from webapp.config import PROJECT_ROOT
 
@@ -50,12 +49,7 @@ def test_an_embargo_lifts_at_its_second_in_every_worker_without_a_build(content_
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port, seconds=10)
         early, late = [], []
         deadline = moment + timedelta(seconds=4)
         while datetime.now(UTC) < deadline:  # bounded: about LEAD + 4 seconds

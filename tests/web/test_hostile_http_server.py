@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port, wait_for_port
 from webapp.caching import ERRORS
 from webapp.config import PROJECT_ROOT
 from webapp.security import MAX_URL_BYTES
@@ -29,23 +30,6 @@ from webapp.security import MAX_URL_BYTES
 pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
 
 MARK = b"<script>alert(1)</script>"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port} after {seconds} s")
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -5,26 +5,19 @@ zero errors and no response from a partial index. The 60 s run and the soak are 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from bench.load import report, run_load
 from tests.conftest import DEMO_CONTENT
+from tests.servers import free_port, wait_for_port
 from webapp.build import write_build
 from webapp.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow  # starts real servers: `make test-fast` leaves it out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, demo_content, monkeypatch):
@@ -43,12 +36,7 @@ def test_load_during_rebuilds_gives_no_errors_and_no_partial_index(tmp_path, dem
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port, seconds=10)
         rebuild = [sys.executable, "-m", "flask", "--app", "webapp", "build", "--full"]
         for name in ("NEWS_BUILDS_DIR", "NEWS_CONTENT_DIR", "NEWS_CACHE_DIR"):  # the rebuilds' settings
             monkeypatch.setenv(name, env[name])

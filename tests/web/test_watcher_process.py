@@ -25,17 +25,8 @@ def _lines(process) -> queue.Queue:
 
 
 def _wait_for(lines: queue.Queue, text: str, seconds: float = 60) -> str:
-    deadline = time.monotonic() + seconds
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        seen.append(line)
-        if text in line:
-            return line
-    raise AssertionError(f"the watcher never said {text!r}; it said:\n{''.join(seen)}")
+    """The first line the watcher says with `text` in it."""
+    return _until(lines, text, seconds)[-1]
 
 
 def _until(lines: queue.Queue, text: str, seconds: float = 60, required: bool = True) -> list[str]:
