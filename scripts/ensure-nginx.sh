@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Make sure nginx is available for the tests that put the shipped deploy/nginx.conf in front
 # of the app (tests/web/test_hostile_http_*.py): use one that is installed, or install
-# Debian's nginx-light package. The tests start and stop their own nginx with their own
-# config and folders; nothing is enabled or started here. Never skip: without nginx the
+# Debian's nginx-light package (or nginx where that is gone). The tests start and stop their
+# own nginx with their own config and folders; nothing is enabled or started here. Never skip: without nginx the
 # shipped config is not proven to hold slow and malformed requests.
 set -euo pipefail
 
@@ -26,7 +26,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq
   # policy-rc.d on build machines may refuse to start the service: that is fine, the
   # tests run their own nginx.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  # nginx-light is gone from newer Debian releases: then the nginx package.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
 
 if found=$(find_nginx); then
