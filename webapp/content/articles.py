@@ -169,9 +169,7 @@ def _article(fields: Fields, key: str, lang: str, body: str, context: Context, f
 
 
 def _image(fields: Fields, images: dict[str, str]) -> Image | None:
-    if fields.data.get("image") is None:
-        return None
-    image = fields.reader.fields(fields.data["image"], IMAGE_FIELDS, "image")
+    image = fields.group("image", IMAGE_FIELDS)
     if image is None:
         return None
     src = image.text("src", SHORT_TEXT_MAX, required=True)
@@ -256,9 +254,7 @@ def _old_slugs(fields: Fields) -> tuple[str, ...]:
 
 
 def _withdrawal(fields: Fields, zone: ZoneInfo, published_at: datetime | None) -> Withdrawal | None:
-    if fields.data.get("withdrawn") is None:
-        return None
-    withdrawn = fields.reader.fields(fields.data["withdrawn"], WITHDRAWAL_FIELDS, "withdrawn")
+    withdrawn = fields.group("withdrawn", WITHDRAWAL_FIELDS)
     if withdrawn is None:
         return None
     withdrawn_at = withdrawn.moment("date", zone, required=True)

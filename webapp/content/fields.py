@@ -195,6 +195,12 @@ class Fields:
         self.problem(key, f"'{shown(value)}' may contain only a-z, 0-9 and hyphens")
         return None
 
+    def group(self, key: str, known: frozenset[str]) -> Fields | None:
+        """The fields written under `key` (image:, withdrawn:, ...), or None when it is left
+        out or is not fields (a problem then)."""
+        value = self.data.get(key)
+        return None if value is None else self.reader.fields(value, known, key)
+
     def items(self, key: str, limit: int = LIST_MAX, *, single: bool = False) -> list:
         """A list of at most `limit` items ([] if left out); a single text counts as a
         one-item list where `single`."""

@@ -148,10 +148,7 @@ def _social(fields: Fields) -> tuple[dict[str, str], ...]:
 
 
 def _accessibility(fields: Fields) -> dict[str, str]:
-    value = fields.data.get("accessibility")
-    contact = (
-        fields.reader.fields(value, ACCESSIBILITY_FIELDS, "accessibility") if value is not None else None
-    )
+    contact = fields.group("accessibility", ACCESSIBILITY_FIELDS)
     if contact is None:
         return {}
     found = {"email": contact.email("email"), "phone": contact.text("phone", SHORT_TEXT_MAX)}
@@ -253,8 +250,7 @@ def _words(reader: FileReader, value: object, where: str, limit: int) -> tuple[s
 
 
 def _synonyms(fields: Fields) -> dict[str, tuple[tuple[str, ...], ...]]:
-    value = fields.data.get("synonyms")
-    languages = fields.reader.fields(value, frozenset(LANGUAGES), "synonyms") if value is not None else None
+    languages = fields.group("synonyms", frozenset(LANGUAGES))
     if languages is None:
         return {}
     synonyms = {}
