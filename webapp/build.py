@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from webapp.content import Article, Content
 from webapp.live import CURRENT, GONE_FILE, META_FILE
-from webapp.search import SearchBackend, backend_class
+from webapp.search import IndexWriter, index_writer
 from webapp.sitemaps import write_sitemaps
 
 PUBLISHED_FILE = "published.pickle"
@@ -35,63 +35,86 @@ PUBLISHED_FILE = "published.pickle"
 HISTORIC_HORIZON_DAYS = 400
 
 
-def write_build(
-    content: Content,
-    builds_dir: Path,
-    *,
-    keep: int = 3,
-    progress: Callable[[int], None] = lambda step: None,
-    backend: type[SearchBackend] | None = None,
-    full: bool = False,
-    tidy: bool = True,
-) -> Path:
-    """Write `content` as a new build, make it live, prune old builds; return its path.
+class BuildWriter:
+    """Writes build after build into one folder of builds. What a build learns of the one
+    it follows (the search index's state, the sitemaps' manifest) is kept here, in memory,
+    for the next: the watcher keeps one writer for its life; a one-off build makes its own
+    (`write_build`) and reads what it needs from the live build."""
 
-    Articles unchanged since the live build are reused from its index unless `full`.
-    `tidy=False` puts off merging parts of the index, and bringing the registry of removed
-    addresses up to date, to a later build (see SearchBackend).
-    """
-    builds_dir.mkdir(parents=True, exist_ok=True)
-    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    partial = builds_dir / f".partial-{build_id}-{os.getpid()}"
-    live = builds_dir / CURRENT
-    names = {
-        ref.id: sorted(set(ref.name.values()))
-        for ref in [*content.topics.values(), *content.partners.values()]
-    }
-    (backend or backend_class()).write(
-        partial / "index",
-        content.articles,
-        content.search,
-        progress,
-        previous=(live / "index") if live.exists() and not full else None,
-        names=names,
-        tidy=tidy,
-    )
-    built_at = datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    public = [article for article in content.articles if not article.draft]
-    meta = {
-        "build_id": build_id,
-        "site": content.site,
-        "topics": content.topics,
-        "partners": content.partners,
-        "pages": content.pages,
-        "years": sorted({article.published_at.year for article in public}, reverse=True),
-        "alerts": content.alerts,
-        "moments": _moments(content, public, built_at),
-    }
-    (partial / META_FILE).write_bytes(pickle.dumps(meta))
-    if tidy or not live.exists():
-        _write_registry(partial, public, live if live.exists() else None, built_at)
-    else:  # the watcher's quick build: the registry is brought up to date by the tidy one
-        _carry_registry(partial, live)
-    write_sitemaps(partial, content, built_at, live if live.exists() and not full else None, carry=not tidy)
-    _copy_media(content.images, partial / "media")
-    final = builds_dir / build_id
-    partial.rename(final)
-    _switch(builds_dir, build_id)
-    _prune(builds_dir, keep)
-    return final
+    def __init__(self, builds_dir: Path, *, keep: int = 3, index: IndexWriter | None = None):
+        self.builds_dir, self.keep = builds_dir, keep
+        self.index = index or index_writer()
+        self.sitemaps: dict = {}  # the manifest of the last build written, by its id
+
+    def write(
+        self,
+        content: Content,
+        *,
+        progress: Callable[[int], None] = lambda step: None,
+        full: bool = False,
+        tidy: bool = True,
+    ) -> Path:
+        """Write `content` as a new build, make it live, prune old builds; return its path.
+
+        Articles unchanged since the live build are reused from its index unless `full`.
+        `tidy=False` puts off merging parts of the index, and bringing the registry of
+        removed addresses up to date, to a later build (see IndexWriter).
+        """
+        self.builds_dir.mkdir(parents=True, exist_ok=True)
+        build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        partial = self.builds_dir / f".partial-{build_id}-{os.getpid()}"
+        live = self.builds_dir / CURRENT
+        names = {
+            ref.id: sorted(set(ref.name.values()))
+            for ref in [*content.topics.values(), *content.partners.values()]
+        }
+        self.index.write(
+            partial / "index",
+            content.articles,
+            content.search,
+            progress,
+            previous=(live / "index") if live.exists() and not full else None,
+            names=names,
+            tidy=tidy,
+        )
+        built_at = datetime.strptime(build_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        public = [article for article in content.articles if not article.draft]
+        meta = {
+            "build_id": build_id,
+            "site": content.site,
+            "topics": content.topics,
+            "partners": content.partners,
+            "pages": content.pages,
+            "years": sorted({article.published_at.year for article in public}, reverse=True),
+            "alerts": content.alerts,
+            "moments": _moments(content, public, built_at),
+        }
+        (partial / META_FILE).write_bytes(pickle.dumps(meta))
+        if tidy or not live.exists():
+            _write_registry(partial, public, live if live.exists() else None, built_at)
+        else:  # the watcher's quick build: the registry is brought up to date by the tidy one
+            _carry_registry(partial, live)
+        write_sitemaps(
+            partial,
+            content,
+            built_at,
+            live if live.exists() and not full else None,
+            carry=not tidy,
+            last=self.sitemaps,
+        )
+        _copy_media(content.images, partial / "media")
+        final = self.builds_dir / build_id
+        partial.rename(final)
+        _switch(self.builds_dir, build_id)
+        _prune(self.builds_dir, self.keep)
+        return final
+
+
+def write_build(
+    content: Content, builds_dir: Path, *, keep: int = 3, index: IndexWriter | None = None, **options
+) -> Path:
+    """Write one build (BuildWriter.write; `options`: progress, full, tidy)."""
+    return BuildWriter(builds_dir, keep=keep, index=index).write(content, **options)
 
 
 def _copy_media(images: dict[str, str], media: Path) -> None:

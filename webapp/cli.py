@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -24,6 +23,7 @@ from webapp.parallel import WorkerDied
 from webapp.search import SearchError
 
 if TYPE_CHECKING:
+    from webapp.build import BuildWriter
     from webapp.content import Content, ContentLoader
     from webapp.report import WatchedReport
 
@@ -69,6 +69,9 @@ def build_command(full: bool, watch: bool) -> None:
         cache_dir=config["CACHE_DIR"],
         fresh=full,  # every file parsed again, but a broken one keeps its last good version
     )
+    from webapp.build import BuildWriter
+
+    writer = BuildWriter(config["BUILDS_DIR"], keep=config["BUILDS_KEPT"])  # one for every build
     reading = _ProgressBar("Reading articles")
     state = None  # the report the watcher keeps printing when it changes
     try:
@@ -81,24 +84,17 @@ def build_command(full: bool, watch: bool) -> None:
         count = len(content.articles)
         with click.progressbar(length=count, label="Indexing articles") as bar:
             try:
-                path = _write(content, progress=bar.update, full=full)
+                path = writer.write(content, progress=bar.update, full=full)
             except WorkerDied as error:
                 raise click.ClickException(f"{error}\n{KEEPS_SERVING}") from error
         click.echo(f"Built {count} article versions into {path}; it is now live.")
         _report_problems(content)
         state = _report_state(content, withdrawn=watch)  # a watcher keeps track of withdrawals
     if watch:
-        _follow(loader, state)
+        _follow(loader, writer, state)
 
 
 KEEPS_SERVING = "The site keeps serving the last good build."
-
-
-def _write(content: Content, **options) -> Path:
-    from webapp.build import write_build
-
-    config = current_app.config
-    return write_build(content, config["BUILDS_DIR"], keep=config["BUILDS_KEPT"], **options)
 
 
 def _report_state(
@@ -124,7 +120,7 @@ def _report_problems(content: Content) -> None:
         click.echo("\n".join(problems_section(content.problems)), err=True)
 
 
-def _follow(loader: ContentLoader, state: WatchedReport | None = None) -> None:
+def _follow(loader: ContentLoader, writer: BuildWriter, state: WatchedReport | None = None) -> None:
     """Build again after every change to content/, reading only the files that changed."""
     import watchfiles
 
@@ -144,14 +140,14 @@ def _follow(loader: ContentLoader, state: WatchedReport | None = None) -> None:
         try:
             if changes:
                 content = loader.apply(path for _, path in changes)
-                path = _write(content, tidy=False)  # live first; the index is tidied when idle
+                path = writer.write(content, tidy=False)  # live first; the index is tidied when idle
                 untidy = True
                 click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s; it is now live.")
                 _report_problems(content)
                 state = _report_state(content, state)
             elif untidy and content is not None:  # half a second without a save
                 untidy = False  # tried once: a failure is not retried every half second
-                _write(content)
+                writer.write(content)
         except ContentError as error:
             click.echo(f"{error}\n{KEEPS_SERVING}", err=True)
         except (OSError, SearchError, WorkerDied) as error:  # a full disk, say: the next save tries again

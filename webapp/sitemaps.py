@@ -72,10 +72,6 @@ INDEX_END = "</sitemapindex>\n"
 # What the build remembers of an article, by fingerprint: (last change, withdrawn).
 Fact = tuple[float, bool]
 
-# The manifest of the last build this process wrote, handed to the next build in memory
-# (the watcher builds every save): (build id, manifest).
-_handed_on: tuple[str, dict] | None = None
-
 
 # The app's addresses -----------------------------------------------------------------------
 
@@ -204,6 +200,7 @@ def write_sitemaps(
     carry: bool = False,
     max_urls: int = MAX_URLS,
     max_bytes: int = MAX_BYTES,
+    last: dict | None = None,
 ) -> list[str]:
     """Write the sitemaps of the build in `build_dir` (written at `written_at`, UTC) into
     its sitemaps/ folder; return the files' names, the index last.
@@ -213,11 +210,13 @@ def write_sitemaps(
     quick build, which a tidy build follows within a second) all of its files are linked
     as they are: they list what was listed when they were written, and the recent sitemap
     starts from then.
+
+    A writer of build after build (`flask build --watch`) passes `last`, a dict it keeps:
+    the manifest written is kept in it for the next build, which then does not read it back.
     """
-    global _handed_on
     directory = build_dir / "sitemaps"
     directory.mkdir()
-    before = _manifest(previous)
+    before = _manifest(previous, last)
     if carry and before and _link(previous, directory, before["files"]):
         manifest = before
         try:
@@ -229,7 +228,9 @@ def write_sitemaps(
         manifest["listed_at"] = written_at.strftime(BUILD_ID_FORMAT)
         (build_dir / MANIFEST_FILE).write_bytes(pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
     (build_dir / LISTED_AT_FILE).write_text(manifest["listed_at"])
-    _handed_on = (written_at.strftime(BUILD_ID_FORMAT), manifest)
+    if last is not None:
+        last.clear()
+        last[written_at.strftime(BUILD_ID_FORMAT)] = manifest
     return manifest["files"]
 
 
@@ -272,13 +273,13 @@ def _write_files(
     }
 
 
-def _manifest(previous: Path | None) -> dict:
-    """What the build in `previous` wrote (from memory if this process wrote it)."""
+def _manifest(previous: Path | None, last: dict | None) -> dict:
+    """What the build in `previous` wrote (from `last` if this writer wrote it)."""
     if previous is None:
         return {}
     name = Path(previous).resolve().name
-    if _handed_on is not None and _handed_on[0] == name:
-        return _handed_on[1]
+    if last and name in last:
+        return last[name]
     try:
         manifest = pickle.loads((Path(previous) / MANIFEST_FILE).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):

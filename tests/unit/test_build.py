@@ -10,12 +10,11 @@ from whoosh import index
 
 from bench.corpus import write_corpus
 from tests.conftest import LABEL, make_app
-from webapp.build import write_build
+from webapp.build import BuildWriter, write_build
 from webapp.content import ContentError, ContentLoader, load_content
 from webapp.content.cache import CachedArticle, full_article
 from webapp.live import LiveBuild, open_build
-from webapp.search import ArticleQuery, whoosh_backend
-from webapp.search.whoosh_backend import _IndexState
+from webapp.search import ArticleQuery, whoosh_index_writer
 
 
 def build(tree, builds):
@@ -223,29 +222,31 @@ def test_edits_followed_by_one_loader_are_appended_to_one_pack(content_tree, tmp
     assert titles == sorted(article.title for article in content.articles) and "Rubrik 2" in titles
 
 
-@pytest.fixture(params=[True, False], ids=["in the same process", "in a new process"])
-def rebuild(request, monkeypatch):
-    """Builds again as `flask build --watch` does (the index's state handed on in memory)
-    or as a new process does (the state read back from the live build)."""
+@pytest.fixture(params=[True, False], ids=["by the same writer", "in a new process"])
+def rebuild(request):
+    """Builds as `flask build --watch` does (one BuildWriter: the index's state handed on
+    in memory) or as a new process does each time (the state read back from the live build)."""
+    writers: dict = {}
 
     def again(tree, builds, **options):
+        content = load_content(tree.root, LABEL)
         if not request.param:
-            monkeypatch.setattr(_IndexState, "_handed_on", None)
-        return write_build(load_content(tree.root, LABEL), builds, **options)
+            return write_build(content, builds, **options)
+        return writers.setdefault(builds, BuildWriter(builds)).write(content, **options)
 
     return again
 
 
-def watery(tree, builds):
+def watery(tree, builds, write=build):
     """A built tree of ten articles about water."""
     for key in "abcdefghij":
         tree.article(key, body="Om vatten.")
-    build(tree, builds)
+    write(tree, builds)
 
 
 def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(content_tree, tmp_path, rebuild):
     builds = tmp_path / "builds"
-    watery(content_tree, builds)
+    watery(content_tree, builds, rebuild)
     content_tree.article("b", body="Om kraftverket.")  # sorts among the words, not after them
     indexed = []
     path = rebuild(content_tree, builds, progress=indexed.append)
@@ -265,7 +266,7 @@ def test_an_edit_is_indexed_alone_and_its_new_words_are_suggested(content_tree, 
 def test_an_edits_compounds_are_split_against_the_whole_corpus(content_tree, tmp_path, rebuild):
     builds = tmp_path / "builds"
     content_tree.article("verk", body="Ett kraftverk.")
-    watery(content_tree, builds)
+    watery(content_tree, builds, rebuild)
     content_tree.article("b", body="Om havskraftverken.")  # an inflected tail: known by its stem
     search = open_build(rebuild(content_tree, builds)).search
     found = search.list_articles(ArticleQuery(lang="sv", text="kraftverken"))
@@ -274,7 +275,7 @@ def test_an_edits_compounds_are_split_against_the_whole_corpus(content_tree, tmp
 
 def test_compounds_are_split_against_words_new_in_the_same_edit(content_tree, tmp_path, rebuild):
     builds = tmp_path / "builds"
-    watery(content_tree, builds)
+    watery(content_tree, builds, rebuild)
     content_tree.article("verk", body="Ett kraftverk.")  # a word the corpus did not have
     content_tree.article("b", body="Om havskraftverken.")  # its inflected form as a tail
     search = open_build(rebuild(content_tree, builds)).search
@@ -286,7 +287,7 @@ def test_compounds_are_split_against_words_new_in_the_same_edit(content_tree, tm
 
 def test_the_stems_are_saved_again_only_when_there_are_new_words(content_tree, tmp_path, rebuild):
     builds = tmp_path / "builds"
-    watery(content_tree, builds)
+    watery(content_tree, builds, rebuild)
     stems = builds / "current" / "index" / "stems.pickle"
     first = stems.stat().st_ino
     content_tree.article("b", body="Vatten om.")  # the same words: the file is the last build's
@@ -342,10 +343,10 @@ def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monk
     from the packs the loader's processes wrote; one process has all, parsed in memory."""
     write_corpus(1100, tmp_path / "content")
     packed = load_content(tmp_path / "content", LABEL, cache_dir=tmp_path / "cache")
-    assert len(packed.articles) >= whoosh_backend.PARALLEL_BUILD_FROM
+    assert len(packed.articles) >= whoosh_index_writer.PARALLEL_BUILD_FROM
     assert all(isinstance(article, CachedArticle) for article in packed.articles)
     parallel = write_build(packed, tmp_path / "parallel")
-    monkeypatch.setattr(whoosh_backend, "PARALLEL_BUILD_FROM", len(packed.articles) + 1)
+    monkeypatch.setattr(whoosh_index_writer, "PARALLEL_BUILD_FROM", len(packed.articles) + 1)
     alone = write_build(load_content(tmp_path / "content", LABEL), tmp_path / "alone")
     (by_all, stored_by_all), (by_one, stored_by_one) = _indexed(parallel / "index"), _indexed(alone / "index")
     assert any(field == "parts_sv" for field, _ in by_one)
@@ -359,7 +360,7 @@ def test_a_full_build_on_every_core_indexes_what_one_process_does(tmp_path, monk
 def test_a_build_that_stored_the_articles_themselves_is_still_served(demo_content, tmp_path, monkeypatch):
     """Builds written before the index stored each article's pickle held the Article
     itself: a worker on the new code serves such a live build until the next one."""
-    monkeypatch.setattr(whoosh_backend, "pickled_article", lambda article: (full_article(article),) * 2)
+    monkeypatch.setattr(whoosh_index_writer, "pickled_article", lambda article: (full_article(article),) * 2)
     search = open_build(write_build(demo_content, tmp_path / "builds")).search
     article = full_article(demo_content.articles[0])
     assert search.article(article.lang, article.slug) == article

@@ -12,8 +12,8 @@ from tests.conftest import LABEL, make_app
 from webapp.build import write_build
 from webapp.content import load_content
 from webapp.live import open_build
-from webapp.search import ArticleQuery, SearchError, whoosh_backend
-from webapp.search.whoosh_backend import MADE_WITH_FILE, made_with
+from webapp.search import ArticleQuery, SearchError, whoosh_format
+from webapp.search.whoosh_format import MADE_WITH_FILE, made_with
 
 
 def test_the_codec_path_pickled_into_every_index_stays_where_it_is(content_tree, tmp_path):
@@ -46,7 +46,7 @@ def test_the_build_after_one_by_other_code_indexes_everything_again(content_tree
     for key in "abc":
         content_tree.article(key)
     builds = tmp_path / "builds"
-    monkeypatch.setattr(whoosh_backend, "INDEX_FORMAT", "older")
+    monkeypatch.setattr(whoosh_format, "INDEX_FORMAT", "older")
     write_build(load_content(content_tree.root, LABEL), builds)
     monkeypatch.undo()
     with pytest.raises(SearchError, match="index_format 'older'"):

@@ -12,19 +12,20 @@ from tests.conftest import LABEL
 from webapp.build import write_build
 from webapp.content import load_content
 from webapp.live import open_build
-from webapp.search import ArticleQuery, SearchError
-from webapp.search.whoosh_backend import WhooshBackend
+from webapp.search import ArticleQuery, SearchError, backend_class, index_writer
 
-BACKENDS = [WhooshBackend]
+BACKENDS = ["whoosh"]  # the engines registered in webapp.search
 
 
-@pytest.fixture(params=BACKENDS, ids=lambda backend: backend.__name__)
+@pytest.fixture(params=BACKENDS)
 def index(request, content_tree, tmp_path):
     """Build the tree with the backend under test; returns a function that (re)builds it."""
     builds = tmp_path / "builds"
 
     def build(**options):
-        path = write_build(load_content(content_tree.root, LABEL), builds, backend=request.param, **options)
+        path = write_build(
+            load_content(content_tree.root, LABEL), builds, index=index_writer(request.param), **options
+        )
         return open_build(path).search
 
     return build
@@ -242,7 +243,7 @@ def test_an_unchanged_rebuild_reindexes_nothing_and_a_change_only_that_article(c
 
 def test_a_missing_index_is_a_search_error(tmp_path):
     with pytest.raises(SearchError):
-        WhooshBackend(tmp_path / "nothing")
+        backend_class()(tmp_path / "nothing")
 
 
 def test_when_most_articles_changed_the_index_is_written_afresh(content_tree, tmp_path):

@@ -179,17 +179,23 @@ def _write_with_second_pass(directory, documents, late, learned_by_parent):
     directory.mkdir()
     ix = index.create_in(str(directory), LATE_SCHEMA)
 
+    seen: dict[str, set[str]] = {}  # in each process: the words of the documents it made
+
+    def document(number: int) -> dict:
+        seen.setdefault("sv", set()).update(documents[number]["body"].split())
+        return documents[number]
+
     def learn(words: dict[str, set[str]]) -> set[str]:
         learned_by_parent.append(words)
         return words["sv"]
 
     write_in_parallel(
         ix,
-        documents.__getitem__,
+        document,
         len(documents),
         lambda done: None,
         procs=2,
-        second=SecondPass(learn, late),
+        second=SecondPass(lambda: seen, learn, late),
         codec=ArrayBlocksCodec(blocklimit=16, compression=0),
         compound=False,
     )
@@ -234,7 +240,7 @@ def test_progress_is_full_only_once_the_segments_are_written(tmp_path, monkeypat
 
     def learn(words: dict[str, set[str]]) -> set[str]:
         at_second_pass.append(sum(reported))  # every process has reported its first pass
-        return words["sv"]
+        return words.get("sv", set())
 
     write_in_parallel(
         index.create_in(str(directory), LATE_SCHEMA),
@@ -242,7 +248,7 @@ def test_progress_is_full_only_once_the_segments_are_written(tmp_path, monkeypat
         len(documents),
         reported.append,
         procs=2,
-        second=SecondPass(learn, lambda number, corpus: {"rare": documents[number]["body"]}),
+        second=SecondPass(dict, learn, lambda number, corpus: {"rare": documents[number]["body"]}),
         codec=ArrayBlocksCodec(blocklimit=16, compression=0),
         compound=False,
     )
@@ -287,7 +293,7 @@ def test_the_parent_failing_between_the_passes_stops_the_processes_instead_of_ha
             len(documents),
             lambda done: None,
             procs=2,
-            second=SecondPass(learn, lambda number, corpus: {"rare": "sjö"}),
+            second=SecondPass(dict, learn, lambda number, corpus: {"rare": "sjö"}),
             codec=ArrayBlocksCodec(),
         )
     assert index.open_dir(str(directory)).doc_count() == 0

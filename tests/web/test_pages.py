@@ -178,8 +178,7 @@ def test_news_list_is_newest_first_with_count_and_pagination(client, demo_conten
     assert 'aria-label="Sidor"' in page.html
     assert (
         '<a href="/sv/?page=1#results-heading" aria-current="page">'
-        '<span class="visually-hidden">Sida </span>1</a>'
-        in page.html
+        '<span class="visually-hidden">Sida </span>1</a>' in page.html
     )
     second = get(client, "/sv/?page=2")
     titles = re.findall(r'<h3 class="article-card__title"><a href="[^"]+">([^<]+)</a>', second.html)

@@ -3,6 +3,7 @@ never loads the content parsers."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -60,14 +61,27 @@ def test_the_status_report_lists_scheduled_drafts_withdrawn_and_problems(content
     assert "articles/trasig.sv.md" in problems and "double quotes" in problems
 
 
-def test_a_web_worker_never_imports_the_content_parsers():
+def test_a_web_worker_never_imports_the_content_parsers_or_the_build_writer(content_tree, tmp_path):
+    """A worker that served an article and a search has read the build's index, never
+    content files: none of the parsers, the watcher or the writers of builds is loaded."""
+    content_tree.article("vatten", title="Vatten i sjön")
+    builds = tmp_path / "builds"
+    write_build(content_tree.load(), builds)
     code = (
-        "import sys; from webapp import create_app; create_app(); "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "import sys; from webapp import create_app; client = create_app().test_client(); "
+        "statuses = [client.get(path).status_code for path in ('/sv/news/vatten', '/sv/search?q=vatten')]; "
+        "print(statuses, sorted(m for m in sys.modules if m.split('.')[0] in "
         "('yaml', 'frontmatter', 'markdown_it', 'cmarkgfm', 'nh3', 'watchfiles') "
-        "or m in ('webapp.content.loader', 'webapp.build')))"
+        "or m in ('webapp.content.loader', 'webapp.build', 'webapp.search.whoosh_index_writer', "
+        "'webapp.search.whoosh_writing')))"
     )
+    environment = {**os.environ, "NEWS_BUILDS_DIR": str(builds), "NEWS_CONTENT_DIR": str(content_tree.root)}
     found = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     )
-    assert found.stdout.strip() == "[]"
+    assert found.stdout.strip() == "[200, 200] []"

@@ -88,7 +88,7 @@ class ResultPage:
 
 
 class SearchBackend(ABC):
-    """Read access to one build's index, plus writing a new one.
+    """Read access to one build's index (written by the IndexWriter of the same engine).
 
     The index holds every article version whatever its life state, and answers for a
     moment (`now`, UTC; None: the present): a draft is never public, a version whose
@@ -96,27 +96,6 @@ class SearchBackend(ABC):
     public at its address but never listed (lists, search, feeds, related). So a scheduled
     article appears at its minute without a new build. Only `preview` sees everything.
     """
-
-    @classmethod
-    @abstractmethod
-    def write(
-        cls,
-        directory: Path,
-        articles: Iterable[Article],
-        settings: SearchSettings,
-        progress: Callable[[int], None],
-        previous: Path | None = None,
-        names: dict[str, list[str]] | None = None,
-        tidy: bool = True,
-    ) -> int:
-        """Write the index for `articles` into `directory`; return how many were (re)indexed.
-
-        With `previous` (the live build's index directory), unchanged articles are reused
-        and only changed ones are indexed again. `names` gives every name of each topic and
-        partner id, so a search for a partner's name finds its articles. `tidy=False` puts
-        off housekeeping that an engine may do while writing (merging small parts of the
-        index) until a later write in the same process, so a change goes live sooner.
-        """
 
     @abstractmethod
     def article(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
@@ -151,10 +130,45 @@ class SearchBackend(ABC):
         """Release the index files."""
 
 
+class IndexWriter(ABC):
+    """Writes the index of build after build. Keep one writer for a series of builds (the
+    watcher does): it may hand what it knows of the index it wrote to the next write."""
+
+    @abstractmethod
+    def write(
+        self,
+        directory: Path,
+        articles: Iterable[Article],
+        settings: SearchSettings,
+        progress: Callable[[int], None],
+        previous: Path | None = None,
+        names: dict[str, list[str]] | None = None,
+        tidy: bool = True,
+    ) -> int:
+        """Write the index for `articles` into `directory`; return how many were (re)indexed.
+
+        With `previous` (the live build's index directory), unchanged articles are reused
+        and only changed ones are indexed again. `names` gives every name of each topic and
+        partner id, so a search for a partner's name finds its articles. `tidy=False` puts
+        off housekeeping that an engine may do while writing (merging small parts of the
+        index) until a later write by the same writer, so a change goes live sooner.
+        """
+
+
 def backend_class(name: str = "whoosh") -> type[SearchBackend]:
     """The backend implementation registered under `name`."""
     if name == "whoosh":
         from webapp.search.whoosh_backend import WhooshBackend
 
         return WhooshBackend
+    raise SearchError(f"unknown search backend '{name}'")
+
+
+def index_writer(name: str = "whoosh") -> IndexWriter:
+    """A writer of the engine registered under `name` (the build writer's only: web workers
+    never import it)."""
+    if name == "whoosh":
+        from webapp.search.whoosh_index_writer import WhooshIndexWriter
+
+        return WhooshIndexWriter()
     raise SearchError(f"unknown search backend '{name}'")

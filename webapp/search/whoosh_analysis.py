@@ -73,7 +73,7 @@ def use_lexicon(lexicon: Lexicon | None) -> None:
     global _LEXICON
     if lexicon is None or _LEXICON is None or lexicon.path != _LEXICON.path:
         _LEXICON = lexicon
-        forget_words()
+        _forget_terms()
 
 
 _NAMED = {"sv": stem_swedish, "en": stem_english}
@@ -229,13 +229,7 @@ _TERMS = {lang: _Terms(lang) for lang in _STEMMER_OBJECTS}
 _EXACT_TERMS = _Encoded()  # names: a few thousand words
 
 
-def forget_words() -> None:
-    """Forget the words StemmedText fields have analysed (their terms are found again)."""
+def _forget_terms() -> None:
+    """Forget the terms StemmedText fields found (they were found with another lexicon)."""
     for terms in _TERMS.values():
         terms.clear()
-
-
-def words_seen() -> dict[str, set[str]]:
-    """Each language's words that StemmedText fields analysed since `forget_words`: known
-    without a pass of their own, as each word's term is remembered."""
-    return {lang: set(terms) for lang, terms in _TERMS.items() if terms}

@@ -7,9 +7,9 @@ multiprocessing writer also pickles every document to its worker processes, and 
 worker spills and merges its own runs. At 100,000 articles (56 million postings) that
 was most of a full build. Here, a writer gathers each term's postings in typed arrays in
 memory, and a full build forks one process per core, each indexing its share of the
-documents it already has (nothing pickled) into a segment of its own. The files are
-Whoosh's own: tests/unit/test_whoosh_writing.py compares them byte for byte with
-Whoosh's writer's.
+documents it already has (nothing pickled) into a segment of its own. The files are in
+Whoosh's format: tests/unit/test_whoosh_writing.py compares them byte for byte with those
+Whoosh's own SegmentWriter writes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from whoosh.formats import Existence, Frequency
 from whoosh.writing import SegmentWriter
 
 from webapp.parallel import forked_pool
-from webapp.search.whoosh_analysis import forget_words, words_seen
 from webapp.search.whoosh_arrays import ArrayBlocksCodec, TermColumns
 
 _REPORT_EVERY = 500  # documents between progress reports from a worker
@@ -202,11 +201,12 @@ class BulkWriter(SegmentWriter):
 @dataclass
 class SecondPass:
     """Fields that depend on the words of every document, which no one process has all of.
-    Once each process has added its share, `learn` runs in the parent on the words all of
-    their StemmedText fields analysed (language -> words) and returns what every process
-    then needs to make the late fields of its documents: `late(n, learned)` gives those
-    of the n-th."""
+    Once each process has added its share, `words()` gives (in that process) the words of
+    the documents it made, language -> words; `learn` runs in the parent on all of them and
+    returns what every process then needs to make the late fields of its documents:
+    `late(n, learned)` gives those of the n-th."""
 
+    words: Callable[[], dict[str, set[str]]]
     learn: Callable[[dict[str, set[str]]], object]
     late: Callable[[int, object], dict]
 
@@ -293,8 +293,6 @@ def _write_share(share: tuple[int, int]):
     """In a forked worker: one segment of the documents numbered `share` (start, stop)."""
     ix, document, second, options, done, learned = _SHARE_JOB
     writer = BulkWriter(ix, _lk=False, **options)
-    if second is not None:
-        forget_words()  # what the parent analysed before forking
     start, stop = share
     reported = 0  # adding the documents counts for 4/5 of them; writing them, the rest
     try:
@@ -308,7 +306,7 @@ def _write_share(share: tuple[int, int]):
             done.put(None)  # the parent then tells the others not to wait for these words
         raise
     if second is not None:
-        done.put(words_seen())
+        done.put(second.words())
         answer = learned.get()
         if answer is None:
             raise _OtherFailed("another process failed before its second pass")
