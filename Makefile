@@ -20,7 +20,7 @@ SERVER = files=$$(ulimit -n); [ "$$files" = unlimited ] || [ "$$files" -ge 8192 
 
 CONTENT_FILES := $(shell find content -type f)
 BUILD_CODE := $(wildcard webapp/content/*.py webapp/search/*.py) webapp/build.py webapp/cli.py
-CATALOGUES := translations/sv/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run serve test test-fast build install lint translations clean bench bench-scale
 

@@ -20,12 +20,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     i18n.init_app(app)
     security.init_app(app)
-    app.register_blueprint(news.bp, url_prefix="/<any(sv,en):lang_code>")
-    app.register_blueprint(search_views.bp, url_prefix="/<any(sv,en):lang_code>")
-    app.register_blueprint(feeds.feeds_bp, url_prefix="/<any(sv,en):lang_code>")
+    in_language = f"/<any({','.join(app.config['LANGUAGES'])}):lang_code>"  # /sv/, /en/, ...
+    app.register_blueprint(news.bp, url_prefix=in_language)
+    app.register_blueprint(search_views.bp, url_prefix=in_language)
+    app.register_blueprint(feeds.feeds_bp, url_prefix=in_language)
     app.register_blueprint(feeds.site_bp)
     app.register_blueprint(pages.bp)
-    app.register_blueprint(pages.localized_bp, url_prefix="/<any(sv,en):lang_code>")
+    app.register_blueprint(pages.localized_bp, url_prefix=in_language)
     context.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -3,9 +3,13 @@
 import os
 from pathlib import Path
 
-from webapp import languages
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def content_dir() -> Path:
+    """The communicators' folder the environment names (NEWS_CONTENT_DIR), else content/:
+    webapp/languages.py reads the site's languages from its site.yaml when a process starts."""
+    return Path(os.environ.get("NEWS_CONTENT_DIR") or PROJECT_ROOT / "content").absolute()
 
 
 class Config:
@@ -22,10 +26,8 @@ class Config:
     STATIC_DIR = PROJECT_ROOT / "static"
     # Articles per page in lists.
     PAGE_SIZE = 10
-    BABEL_DEFAULT_LOCALE = languages.DEFAULT
     # Send Strict-Transport-Security; only where the site is served over HTTPS.
     HSTS = False
-    LANGUAGES = languages.SITE
     # Signs preview links of drafts and scheduled articles (no secret: no preview links).
     PREVIEW_SECRET = None
     # How long a preview link works.
@@ -39,7 +41,11 @@ class Config:
 
 def from_environment(overrides: dict | None = None) -> dict:
     """Return the settings: defaults, then NEWS_* environment variables, then `overrides`."""
+    from webapp import languages  # which reads this module's content_dir()
+
     settings = {key: getattr(Config, key) for key in dir(Config) if key.isupper()}
+    # The site's languages (content/site.yaml, read at start), the default first.
+    settings["LANGUAGES"], settings["BABEL_DEFAULT_LOCALE"] = languages.SITE, languages.DEFAULT
     for key in ("CONTENT_DIR", "BUILDS_DIR", "CACHE_DIR"):
         if f"NEWS_{key}" in os.environ:
             settings[key] = Path(os.environ[f"NEWS_{key}"])

@@ -18,6 +18,8 @@ LANGUAGES = languages.SITE
 DEFAULT_LANGUAGE = languages.DEFAULT
 # Each language's name in that language, for the switch (read by screen readers in it).
 LANGUAGE_NAMES = languages.NAMES
+# Each language's direction (ltr, rtl): the page's dir, and that of its name in the switch.
+LANGUAGE_DIRECTIONS = languages.DIRECTIONS
 
 
 def current_language() -> str:
@@ -37,7 +39,10 @@ def preferred_language() -> str:
 
 
 def other_languages() -> list[str]:
-    return [lang for lang in LANGUAGES if lang != current_language()]
+    """The languages the language switch offers: every other one, or, on a page that exists
+    in only some (an article: views set g.alternates), those it exists in."""
+    offered = g.get("alternates") or LANGUAGES
+    return [lang for lang in LANGUAGES if lang != current_language() and lang in offered]
 
 
 def switch_url(lang: str) -> str:
@@ -114,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LANGUAGE_DIRECTIONS=LANGUAGE_DIRECTIONS,
         current_language=current_language,
         other_languages=other_languages,
         switch_url=switch_url,

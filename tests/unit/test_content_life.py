@@ -174,7 +174,10 @@ def test_alerts_are_sorted_by_severity_then_id(content_tree):
     [
         (("severity: danger", "severity: red"), "severity: must be one of danger, warning, info, not 'red'"),
         (("severity: danger", ""), "severity: is missing; it is required"),
-        (("en: Fire ban", "de: Feuerverbot"), "title.de: unknown field; the fields here are en, sv"),
+        (
+            ("en: Fire ban", "de: Feuerverbot"),
+            "title.de: unknown field; the fields here are ar, en, fi, se, sv",
+        ),
         (("until: 2024-07-15 20:00", "until: 2024-06-15 20:00"), "until: must be after 'from'"),
         (("from: 2024-07-01 08:00", "from: 2024-07-01"), "from: write the time too, like 2024-07-01 09:30"),
         (

@@ -172,7 +172,7 @@ def test_a_yaml_mistake_that_is_not_a_common_one_is_still_placed(content_tree):
         (
             "search.yaml",
             "synonyms:\n  sw: [[eld, brand]]\n",
-            "synonyms.sw: unknown field; the fields here are en, sv",
+            "synonyms.sw: unknown field; the fields here are ar, en, fi, se, sv",
         ),
         (
             "articles/nyhet.sv.md",

@@ -63,7 +63,8 @@ def test_the_status_report_lists_scheduled_drafts_withdrawn_and_problems(content
 
 def test_a_web_worker_never_imports_the_content_parsers_or_the_build_writer(content_tree, tmp_path):
     """A worker that served an article and a search has read the build's index, never
-    content files: none of the parsers, the watcher or the writers of builds is loaded."""
+    content files: none of their parsers, the watcher or the writers of builds is loaded.
+    (PyYAML is: a worker reads the site's languages from site.yaml when it starts.)"""
     content_tree.article("vatten", title="Vatten i sjön")
     builds = tmp_path / "builds"
     write_build(content_tree.load(), builds)
@@ -71,8 +72,9 @@ def test_a_web_worker_never_imports_the_content_parsers_or_the_build_writer(cont
         "import sys; from webapp import create_app; client = create_app().test_client(); "
         "statuses = [client.get(path).status_code for path in ('/sv/news/vatten', '/sv/search?q=vatten')]; "
         "print(statuses, sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('yaml', 'frontmatter', 'markdown_it', 'cmarkgfm', 'nh3', 'watchfiles') "
-        "or m in ('webapp.content.loader', 'webapp.build', 'webapp.search.whoosh_index_writer', "
+        "('frontmatter', 'markdown_it', 'cmarkgfm', 'nh3', 'watchfiles') "
+        "or m in ('webapp.content.loader', 'webapp.content.yaml_reading', 'webapp.build', "
+        "'webapp.search.whoosh_index_writer', "
         "'webapp.search.whoosh_writing')))"
     )
     environment = {**os.environ, "NEWS_BUILDS_DIR": str(builds), "NEWS_CONTENT_DIR": str(content_tree.root)}

@@ -60,7 +60,7 @@ def test_no_link_on_the_site_sends_a_reader_to_another_host(client, url):
 
 def test_the_language_switch_stays_on_the_site_whatever_the_query(client):
     html = client.get("/sv/?q=//evil.example&topic=https://evil.example").get_data(as_text=True)
-    switch = re.search(r'<a href="([^"]+)" lang="en" hreflang="en">English</a>', html).group(1)
+    switch = re.search(r'<a href="([^"]+)" lang="en" hreflang="en" dir="ltr">English</a>', html).group(1)
     assert switch.startswith("/en/")
 
 

@@ -14,7 +14,7 @@ from flask import url_for
 
 from tests.conftest import ContentTree, make_app
 from tests.web.test_pages import SEED_EN, SEED_SV
-from webapp import sitemaps
+from webapp import languages, sitemaps
 from webapp.build import write_build
 from webapp.caching import FINGERPRINTED
 from webapp.live import now
@@ -49,7 +49,7 @@ def test_the_sitemaps_addresses_are_the_apps_own(app):
     """The build has no request, so sitemaps.py writes addresses itself: they must be what
     url_for gives, or the sitemap would drift from the site."""
     with app.test_request_context():
-        for lang in ("sv", "en"):
+        for lang in languages.SITE:
             assert sitemaps.front_page_path(lang) == url_for("news.news_list", lang_code=lang)
             assert sitemaps.article_path(lang, "a-b-1") == url_for(
                 "news.article", lang_code=lang, slug="a-b-1"
@@ -97,7 +97,7 @@ def test_the_sitemaps_list_every_listed_article_with_its_alternates(app, client)
     with app.test_request_context():
         expected = sorted(
             BASE + sitemaps.article_path(article.lang, article.slug)
-            for lang in ("sv", "en")
+            for lang in languages.SITE
             for article in live_build()
             .search.list_articles(ArticleQuery(lang=lang, page_size=10_000, now=now()))
             .articles

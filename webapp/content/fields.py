@@ -20,6 +20,7 @@ from webapp.content.model import Problem
 from webapp.content.yaml_reading import CONTROL_MESSAGE
 
 LANGUAGES = languages.SITE
+REQUIRED = languages.REQUIRED  # the others may be left out (they fall back)
 
 # Limits: a content file is a trust boundary, and a build must finish in bounded time and
 # memory whatever is written. Far above what any real article needs (docs/content.md).
@@ -142,7 +143,8 @@ class Fields:
         return None
 
     def localized(self, key: str, limit: int, *, required: bool = False) -> dict[str, str]:
-        """One text per site language ({} if the field is left out and not required)."""
+        """One text per site language ({} if the field is left out and not required); a
+        language with a fallback may be left out: it reads its fallback's (Localized)."""
         value = self.data.get(key)
         if value is None and not required:
             return {}
@@ -153,11 +155,11 @@ class Fields:
         fields = Fields(self.reader, value, f"{self.prefix}{key}.")
         if value.keys() - set(LANGUAGES):
             fields.unknown(frozenset(LANGUAGES))
-        texts = {lang: fields.text(lang, limit) for lang in LANGUAGES}
+        texts = {lang: fields.text(lang, limit) for lang in LANGUAGES if lang in REQUIRED or lang in value}
         for lang, text in texts.items():
             if text is None and (value.get(lang) is None or value.get(lang) == ""):
                 fields.problem(lang, "is missing; write the text in this language")
-        return texts if all(texts.values()) else {}
+        return languages.Localized(texts) if all(texts.values()) else {}
 
     def flag(self, key: str) -> bool:
         """true or false (false if left out)."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from webapp import languages
 from webapp.content.fields import (
     LANGUAGES,
     SHORT_TEXT_MAX,
@@ -28,7 +29,7 @@ SITE_FIELDS = frozenset(
     {
         "name", "short_name", "logo", "brand_colour", "timezone", "base_url", "visiting_address",
         "postal_address", "phone", "email", "organisation_number", "social", "accessibility",
-        "historic_after_years",
+        "historic_after_years", "languages",
     }
 )  # fmt: skip
 SOCIAL_FIELDS = frozenset({"name", "url"})
@@ -106,7 +107,27 @@ def read_site(path: str, name: str, images: dict[str, str]) -> tuple[Site | None
         accessibility=_accessibility(fields),
         historic_after_years=fields.whole_number("historic_after_years", 1, 100),
     )
+    _check_languages(fields)
     return (None if reader.problems else site), reader.problems
+
+
+def _check_languages(fields: Fields) -> None:
+    """The `languages:` list must be usable and the one this process started with: the
+    server and the watcher read it once, at start (webapp/languages.py)."""
+    if "languages" not in fields.data:
+        return
+    try:
+        listed = languages.parse(fields.data["languages"])
+    except languages.LanguageError as error:
+        fields.problem("languages", str(error).removeprefix("languages").lstrip(":, "))
+        return
+    if listed != languages.ALL:
+        codes = ", ".join(language.code for language in listed)
+        fields.problem(
+            "languages",
+            f"lists {codes}, but this process started with {', '.join(languages.SITE)} and its "
+            "settings: restart the server and the watcher (make run) to use the new list",
+        )
 
 
 def _timezone(fields: Fields) -> str:

@@ -28,10 +28,13 @@ from importlib import metadata
 from pathlib import Path
 
 import Stemmer
+from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 
 from webapp import languages
 
-LANGUAGES = languages.SNOWBALL_ALGORITHMS  # each language's stemmer
+# The site's languages simplemma has a dictionary for, each with its Snowball stemmer (None:
+# none; its words' base forms are then their terms).
+LANGUAGES = {lang: languages.BY_CODE[lang].stemmer for lang in languages.SITE if lang in SUPPORTED_LANGUAGES}
 COMPOUNDING = languages.COMPOUNDING  # languages that write compounds as one word: inflected on the last part
 TABLE_FORMAT = "1"  # bump when what the table holds changes
 MIN_TAIL, MIN_HEAD = 3, 4  # the shortest last (män) and first parts of a compound we split
@@ -47,7 +50,7 @@ def fold(word: str) -> str:
 
 def table_key() -> str:
     """Which table the installed packages make: a new simplemma or stemmer makes another."""
-    versions = [TABLE_FORMAT, metadata.version("simplemma"), metadata.version("PyStemmer")]
+    versions = [TABLE_FORMAT, metadata.version("simplemma"), metadata.version("PyStemmer"), repr(LANGUAGES)]
     return hashlib.sha1(" ".join(versions).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
@@ -71,11 +74,20 @@ def make_table(path: Path) -> None:
         db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when whole
         db.execute("PRAGMA synchronous = OFF")
         for lang, name in LANGUAGES.items():
-            rows = _rows(factory.get_dictionary(lang).items(), Stemmer.Stemmer(name))
+            stemmer = Stemmer.Stemmer(name) if name else _AsWritten()
+            rows = _rows(factory.get_dictionary(lang).items(), stemmer)
             db.execute(f"CREATE TABLE {lang} (form TEXT PRIMARY KEY, base TEXT) WITHOUT ROWID")
             db.executemany(f"INSERT INTO {lang} VALUES (?, ?)", sorted(rows.items()))
     db.close()
     os.replace(partial, path)
+
+
+class _AsWritten:
+    """The stemmer of a language without one: every word is its own stem."""
+
+    @staticmethod
+    def stemWord(word: str) -> str:  # noqa: N802 (PyStemmer's name)
+        return word
 
 
 def _rows(pairs, stemmer) -> dict[str, str | None]:
@@ -115,6 +127,8 @@ class Lexicon:
         """(whether the lexicon knows `word`, its base form where that stems differently);
         a compound the lexicon does not know takes the base of its last part
         (markbränder -> markbrand) and counts as known if that part is."""
+        if lang not in LANGUAGES:  # no dictionary: the word is all we know
+            return False, None
         found = self._db().execute(f"SELECT base FROM {lang} WHERE form = ?", (word,)).fetchone()
         if found is not None:
             return True, found[0]
@@ -128,6 +142,8 @@ class Lexicon:
 
     def knows(self, lang: str, word: str) -> bool:
         """Whether `word` is a form the lexicon knows."""
+        if lang not in LANGUAGES:
+            return False
         return self._db().execute(f"SELECT 1 FROM {lang} WHERE form = ?", (word,)).fetchone() is not None
 
     def _compound_base(self, lang: str, word: str) -> tuple[bool, str | None]:

@@ -21,7 +21,7 @@ from functools import partial
 import Stemmer
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import TEXT
-from whoosh.lang import stopwords_for_language
+from whoosh.lang import has_stopwords, stopwords_for_language
 from whoosh.system import pack_uint
 
 from webapp import languages
@@ -30,8 +30,16 @@ from webapp.search.lexicon import Lexicon
 # Words of letters and digits; å, ä and ö are letters of their own, never folded to a/o.
 WORDS = r"\w+"
 
-# One Snowball stemmer per site language (webapp/languages.py).
+# One Snowball stemmer per site language that has one (webapp/languages.py). A language
+# without (Northern Sami) has each word indexed as its base form where the lexicon
+# (simplemma) knows one, else as written: the inflected forms it knows match each other;
+# others match as written, by prefix and by respelling.
 _STEMMER_OBJECTS = {lang: Stemmer.Stemmer(name) for lang, name in languages.SNOWBALL_ALGORITHMS.items()}
+
+
+def stop_words(lang: str) -> frozenset[str]:
+    """Whoosh's stop words for `lang`; none for a language it has no list for (Arabic)."""
+    return frozenset(stopwords_for_language(lang)) if has_stopwords(lang) else frozenset()
 
 
 MIN_STEM = 4  # an unknown word is not cut shorter than this (see term_of)
@@ -45,8 +53,10 @@ def term_of(word: str, lang: str, lexicon: Lexicon | None) -> str:
     Only a word the lexicon knows as it is (or whose base it knows) may have a stem shorter
     than MIN_STEM letters (bilar -> bil); any other keeps its whole form (a name: Vänern,
     not "vän", friend)."""
-    stemmer = _STEMMER_OBJECTS[lang]
     known, base = lexicon.look_up(lang, word) if lexicon is not None else (True, None)
+    stemmer = _STEMMER_OBJECTS.get(lang)
+    if stemmer is None:  # no Snowball for it (Northern Sami): the base form the lexicon knows
+        return base or word
     stem = stemmer.stemWord(base or word)
     if len(stem) < MIN_STEM < len(word) and not (known and lexicon.knows(lang, base or word)):
         return word  # not a word the lexicon knows with so short a stem (Vänern is no "vän")
@@ -81,7 +91,8 @@ STEMMERS = {lang: _NAMED.get(lang) or partial(stem, lang) for lang in languages.
 
 
 def snowball(lang: str, word: str) -> str:
-    return _STEMMER_OBJECTS[lang].stemWord(word)
+    stemmer = _STEMMER_OBJECTS.get(lang)
+    return stemmer.stemWord(word) if stemmer is not None else word
 
 
 # Snowball alone, for comparing compound parts (webapp/search/compounds.py). A function of
@@ -94,7 +105,7 @@ def stemming_analyzer(lang: str):
     return (
         RegexTokenizer(WORDS)
         | LowercaseFilter()
-        | StopFilter(stoplist=stopwords_for_language(lang), minsize=1)
+        | StopFilter(stoplist=stop_words(lang), minsize=1)
         | StemFilter(stemfn=STEMMERS[lang], cachesize=50000)
     )
 
@@ -186,7 +197,7 @@ class _Terms(dict):
 
     def __init__(self, lang: str):
         super().__init__()
-        self.lang, self.stop = lang, stopwords_for_language(lang)
+        self.lang, self.stop = lang, stop_words(lang)
 
     def __missing__(self, word: str) -> bytes | None:
         term = self[word] = None if word in self.stop else term_of(word, self.lang, _LEXICON).encode()
@@ -199,7 +210,7 @@ class Terms(dict):
 
     def __init__(self, lang: str, lexicon: Lexicon | None):
         super().__init__()
-        self.lang, self.lexicon, self.stop = lang, lexicon, stopwords_for_language(lang)
+        self.lang, self.lexicon, self.stop = lang, lexicon, stop_words(lang)
 
     def __missing__(self, word: str) -> str | None:
         if len(self) > 200_000:  # a bound, not a cache policy: the vocabulary is smaller
@@ -225,7 +236,7 @@ class _Encoded(dict):
 
 
 _PACKED = _Packed()
-_TERMS = {lang: _Terms(lang) for lang in _STEMMER_OBJECTS}
+_TERMS = {lang: _Terms(lang) for lang in languages.SITE}
 _EXACT_TERMS = _Encoded()  # names: a few thousand words
 
 

@@ -12,6 +12,7 @@ from babel import Locale
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_number, format_time
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from webapp import languages
 from webapp.i18n import current_language
@@ -216,6 +217,19 @@ def phone_href(number: str) -> str:
     return "tel:" + digits
 
 
+def in_its_language(text: str) -> Markup | str:
+    """A text as element content, marked with the language it is written in where that is
+    not the page's (a fallback: a topic with no Finnish name shows its Swedish one), so a
+    screen reader reads it in that language (WCAG 3.1.2). Not for attributes or <title>."""
+    lang = text.lang if isinstance(text, languages.Written) else None
+    if lang is None or lang == current_language():
+        return text
+    direction = languages.DIRECTIONS[lang]
+    if direction == languages.DIRECTIONS[current_language()]:
+        return Markup('<span lang="{}">{}</span>').format(lang, text)
+    return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(lang, direction, text)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def site_context() -> dict:
@@ -252,5 +266,9 @@ def init_app(app: Flask) -> None:
         og_locales=languages.OG_LOCALES,
     )
     app.jinja_env.filters.update(
-        iso_local=iso_local, long_date=long_date, number=format_number, pair=lambda value: (value, value)
+        iso_local=iso_local,
+        long_date=long_date,
+        number=format_number,
+        pair=lambda value: (value, value),
+        in_its_language=in_its_language,
     )

@@ -15,6 +15,8 @@ from flask import Request
 from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 
+from webapp import languages
+from webapp.i18n import current_language
 from webapp.live import Build
 from webapp.search import SORTS, ArticleQuery
 
@@ -97,18 +99,25 @@ def describe(total: int, filters: Filters, topic_names: dict, partner_names: dic
     """What the list shows, in one sentence: "12 articles about Climate from Chalmers".
 
     The same words head the results and are announced to screen readers after a change.
+    In a right-to-left language each name, year and search is a bidi isolate (FSI ... PDI,
+    what <bdi> is in HTML), so a Latin name or a number keeps its place in the sentence.
     """
     locale = str(get_locale())
+    rtl = languages.DIRECTIONS.get(current_language()) == "rtl"
+
+    def isolated(texts) -> list[str]:
+        return [f"\u2068{text}\u2069" if rtl else str(text) for text in texts]
+
     sentence = ngettext("%(count)s article", "%(count)s articles", total, count=format_number(total))
     if filters.topics:
-        names = [topic_names[t] for t in filters.topics]
+        names = isolated(topic_names[t] for t in filters.topics)
         sentence += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
     if filters.partners:
-        names = [partner_names[p] for p in filters.partners]
+        names = isolated(partner_names[p] for p in filters.partners)
         sentence += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
     if filters.years:
-        years = [str(y) for y in filters.years]
+        years = isolated(str(y) for y in filters.years)
         sentence += " " + _("published in %(years)s", years=format_list(years, style="or", locale=locale))
     if filters.text:
-        sentence += " " + _("matching “%(query)s”", query=filters.text)
+        sentence += " " + _("matching “%(query)s”", query=isolated([filters.text])[0])
     return sentence

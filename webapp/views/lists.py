@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
+from webapp import languages
 from webapp.caching import VARIANT_HEADERS, page_variant
 from webapp.i18n import current_language
 from webapp.live import now
@@ -37,7 +38,11 @@ def render_list(*, kind: str, topic=None, partner=None):
     guidance_only = kind == "search" and not filters.text
     results = None if guidance_only else results_page(query)
     topic_names, partner_names = localized_names(build, lang)
+    # Fewer than a page of articles in a language that falls back: offer that one's list.
+    fallback = languages.BY_CODE[lang].fallback
+    few = results is not None and results.total < query.page_size
     context = {
+        "fallback_offer": fallback if fallback and few else None,
         "kind": kind,
         "topic": topic,
         "partner": partner,

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, g, make_response, redirect, ren
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from webapp import languages
 from webapp.i18n import LANGUAGES, collation_key, current_language
 from webapp.live import now
 from webapp.preview import content_version, read_token
@@ -67,11 +68,11 @@ def render_article(found, build, preview: bool = False):
     versions = build.search.versions(found.key, now())
     if preview:
         versions = {**versions, found.lang: found}
+    # The language switch offers the versions that exist, and only those.
     g.alternates = {
-        other: url_for(
-            "news.article", lang_code=other, slug=versions[other].slug if other in versions else found.slug
-        )
+        other: url_for("news.article", lang_code=other, slug=versions[other].slug)
         for other in LANGUAGES
+        if other in versions
     }
     return render_template(
         "news/article.html",
@@ -137,13 +138,15 @@ def _news_article_data(article, versions: dict, build) -> dict:
 
 
 def _missing_translation_notes(available: str, versions: dict) -> list[tuple[str, str]]:
-    """(lang, note) for each language the article lacks, written in that language.
+    """(lang, note) for each language the article lacks, written in that language; not for
+    a language with a fallback (webapp/languages.py), whose readers know that most news is
+    written in another.
 
     The note is for a reader of that language who landed here, so it is in their language
     and marked with lang (WCAG 3.1.2).
     """
     notes = []
-    for lang in LANGUAGES:
+    for lang in languages.REQUIRED:
         if lang not in versions:
             with force_locale(lang):
                 name = Locale.parse(available).get_language_name(lang)
