@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
+from tests.web.test_many_languages import AR_ARTICLE
 from tests.web.test_pages import SEED_EN, SEED_SV
 
 URLS = [
@@ -27,6 +28,16 @@ URLS = [
     "/en/news/no-such-article",
     "/sv/?page=abc",
     "/en/news/rovdjursangrepp-bidrag-stangsel-2024",
+    # Right to left, and languages with few articles and texts that fall back to Swedish.
+    "/ar/",
+    AR_ARTICLE,
+    "/ar/topics/vatten",
+    "/ar/partners/smhi",
+    "/ar/search?q=حيوانات",
+    "/ar/news/finns-inte",
+    "/fi/",
+    "/fi/?topic=lantbruk",
+    "/se/search?q=čáhci",
 ]
 
 
@@ -40,7 +51,7 @@ def test_axe_finds_no_violations(page, url, scheme):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("url", [SEED_SV, "/en/"])
+@pytest.mark.parametrize("url", [SEED_SV, "/en/", AR_ARTICLE])
 def test_the_skip_link_is_first_and_moves_focus_to_main(page, url):
     page.goto(url)
     page.keyboard.press("Tab")
@@ -52,7 +63,10 @@ def test_the_skip_link_is_first_and_moves_focus_to_main(page, url):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("url", ["/sv/", SEED_SV, "/en/partners/wexsus", "/sv/search?q=vatten"])
+@pytest.mark.parametrize(
+    "url",
+    ["/sv/", SEED_SV, "/en/partners/wexsus", "/sv/search?q=vatten", "/ar/", AR_ARTICLE, "/ar/search?q=SMHI"],
+)
 def test_no_horizontal_scrolling_at_320_css_pixels(page, url):
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(url)

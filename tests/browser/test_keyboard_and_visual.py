@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.web.test_many_languages import AR_ARTICLE
 from tests.web.test_pages import SEED_EN, SEED_SV
 from webapp.content.loader import contrast_ratio
 
@@ -70,15 +71,18 @@ def tab_through(page, limit: int = 400) -> list[dict]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("url", [SEED_SV, "/en/?topic=vatten"])
+@pytest.mark.parametrize("url", [SEED_SV, "/en/?topic=vatten", AR_ARTICLE, "/ar/?topic=vatten"])
 def test_every_focus_stop_is_visible_and_follows_the_visual_order(page, url, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(url)
+    rtl = page.locator("html").get_attribute("dir") == "rtl"
     stops = tab_through(page)
     assert len(stops) > 15
     for before, after in zip(stops, stops[1:], strict=False):
-        # Down the page, or on to a column further right (filters beside results, footer).
-        assert after["top"] >= before["top"] - 4 or after["left"] >= before["right"] - 4, (
+        # Down the page, or on to a column further along the line: further right, or in a
+        # right-to-left page further left (filters beside results, footer).
+        along = after["right"] <= before["left"] + 4 if rtl else after["left"] >= before["right"] - 4
+        assert after["top"] >= before["top"] - 4 or along, (
             f"focus jumps back from {before['name']} to {after['name']}"
         )
 
@@ -136,6 +140,13 @@ PAGES_BY_KIND = [
     "/sv/search?q=vatten",
     "/en/accessibility",
     "/sv/news/finns-inte",
+    # Right to left, and the languages with few articles.
+    "/ar/",
+    AR_ARTICLE,
+    "/ar/?topic=vatten&partner=smhi",
+    "/ar/search?q=SMHI",
+    "/fi/topics/lantbruk",
+    "/se/",
 ]
 
 
@@ -184,6 +195,25 @@ def test_forced_colours_keep_focus_borders_and_icons(page):
     assert checkbox.is_visible()
 
 
+def test_right_to_left_pages_read_from_the_right_and_point_their_arrows_that_way(page):
+    page.goto("/ar/topics/vatten")
+    crumbs = page.locator(".breadcrumbs li").all()
+    first, second = (crumb.bounding_box() for crumb in crumbs[:2])
+    assert first["x"] > second["x"], "the first crumb is the rightmost"
+    heading, logo = page.locator("h1").bounding_box(), page.locator(".brand").bounding_box()
+    viewport = page.viewport_size["width"]
+    assert logo["x"] + logo["width"] > viewport / 2 and heading["x"] + heading["width"] > viewport / 2
+    arrow = page.locator(".site-footer a.external").first.evaluate(
+        "e => getComputedStyle(e, '::after').content"
+    )
+    assert "↖" in arrow and "↗" not in arrow  # out of the site, up and back along the line
+    page.goto("/sv/topics/vatten")
+    arrow = page.locator(".site-footer a.external").first.evaluate(
+        "e => getComputedStyle(e, '::after').content"
+    )
+    assert "↗" in arrow
+
+
 def test_reduced_motion_removes_transitions(page):
     page.goto("/sv/")
     duration = "getComputedStyle(document.querySelector('.results')).transitionDuration"
@@ -201,6 +231,9 @@ ARIA = [
     ("filter-form", "/en/topics/kulturmiljo", "#filters"),
     ("results", "/sv/?topic=kulturmiljo&year=2021", "#results"),
     ("results", "/en/?topic=kulturmiljo&year=2021", "#results"),
+    ("header", "/ar/", "header.site-header"),
+    ("article-metadata", AR_ARTICLE, ".article__header"),
+    ("results", "/ar/?topic=djurskydd", "#results"),
 ]
 
 

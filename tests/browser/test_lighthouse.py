@@ -1,5 +1,6 @@
 """Lighthouse (npm, 12.2.3 for Node 20) with Debian's Chromium: accessibility, best
-practices and SEO score 100 on the main page types in both languages. The reports are kept
+practices and SEO score 100 on the main page types in Swedish and English, and in Arabic
+(right to left), Finnish and Northern Sami. The reports are kept
 in test-results/lighthouse/ as artifacts."""
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ URLS = [
     ("search-en", "/en/search?q=climate"),
     ("filtered-sv", "/sv/?topic=vatten&partner=smhi"),
     ("filtered-en", "/en/topics/krisberedskap?year=2022"),
+    ("article-ar", "/ar/news/water-and-shade-for-grazing-animals"),
+    ("list-ar", "/ar/?topic=djurskydd"),
+    ("search-ar", "/ar/search?q=حيوانات"),
+    ("list-fi", "/fi/"),
+    ("article-se", "/se/news/ealliin-guohtumis-galga-leat-cahci-ja-suoivvan"),
 ]
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, send
 from flask_babel import gettext as _
 from werkzeug.security import safe_join
 
+from webapp import languages
 from webapp.i18n import current_language, preferred_language
 from webapp.live import now
 from webapp.views import live_build
@@ -92,8 +93,11 @@ def theme():
 
 @localized_bp.get("/accessibility")
 def accessibility():
-    """The accessibility statement (content/pages/accessibility.<lang>.md)."""
-    page = live_build().page("accessibility", current_language())
+    """The accessibility statement (content/pages/accessibility.<lang>.md); in a language
+    with a fallback that has none of its own, the fallback's, marked as written in it."""
+    build = live_build()
+    versions = (build.page("accessibility", lang) for lang in languages.in_turn(current_language()))
+    page = next((found for found in versions if found is not None), None)
     if page is None:
         abort(404, description=_("The accessibility statement has not been published yet."))
     return render_template("pages/page.html", page=page)
