@@ -85,6 +85,7 @@ bench: install var/build.stamp
 	bash bench/run.sh
 	bash bench/throughput.sh
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/page_memos.py
 	$(BIN)/python bench/hostile_content.py
 	$(BIN)/python bench/lighthouse_performance.py
 

@@ -141,13 +141,15 @@ def _matches(etag: str) -> bool:
 
 
 class RenderedPages:
-    """The last few hundred finished pages of this worker: (body, *details) by key, at most
-    `max_bytes` of bodies, least recently used first out.
+    """The last few hundred finished pages of this worker (FrontMemo's): (body, *details) by
+    key, at most `max_bytes` of bodies, least recently used first out. A page can be sent
+    again until the build or the release changes (then every key changes). It is a bounded
+    cache, not state: losing it costs one render.
 
-    Keyed by ETag in Flask (a page is a pure function of what its ETag encodes) and by the
-    request in FrontMemo. A page can be sent again until the build or the release changes
-    (then every key changes). It is a bounded cache, not state: losing it costs one render.
-    """
+    (A second memo inside Flask, keyed by the ETag, was removed on 2026-12-02: it kept only
+    uncompressed bodies, as compression runs before our after-request hook, so it served
+    clients that ask for no compression and no browser; bench/page_memos.py measured a page
+    asked with another Accept-Encoding at the cost of a render, 4.0 ms, either way.)"""
 
     def __init__(self, max_bytes: int = 16 * 1024 * 1024):
         self.max_bytes = max_bytes
@@ -253,7 +255,7 @@ MEMOIZABLE = "news.memoizable"
 
 
 def _answer_revalidation():
-    """Answer a matching If-None-Match with 304, or a page rendered before, without rendering."""
+    """Answer a matching If-None-Match with 304, without rendering."""
     if request.method not in ("GET", "HEAD") or request.endpoint not in PAGE_RULES:
         return None
     try:
@@ -268,12 +270,6 @@ def _answer_revalidation():
         response.headers["Cache-Control"] = capped(
             PAGE_RULES[request.endpoint], build.seconds_to_next_change(now())
         )
-        _vary_by_variant(response)
-        return response
-    rendered = current_app.extensions["rendered_pages"].get(g.page_etag)
-    if rendered is not None:
-        body, mimetype = rendered
-        response = Response(body, mimetype=mimetype)
         _vary_by_variant(response)
         return response
     return None
@@ -313,10 +309,6 @@ def _set_caching_headers(response: Response) -> Response:
             response.last_modified = g.built_at
             if not response.direct_passthrough:
                 request.environ[MEMOIZABLE] = True  # a function of FrontMemo's key
-                if response.content_encoding is None:
-                    current_app.extensions["rendered_pages"].put(
-                        g.page_etag, response.get_data(), response.mimetype
-                    )
     elif response.status_code in (301, 302, 308):
         response.headers.setdefault("Cache-Control", REDIRECTS)
     elif response.status_code >= 400:
@@ -327,7 +319,6 @@ def _set_caching_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Validators, Cache-Control, fingerprinted static URLs and compression."""
     app.config["RELEASE"] = release_fingerprint(app)
-    app.extensions["rendered_pages"] = RenderedPages()
     fingerprints = _static_fingerprints(app)
 
     @app.url_defaults

@@ -137,7 +137,7 @@ def test_an_article_whose_cache_file_vanished_is_read_from_its_source(content_tr
     for file in cache.glob("*.pack"):
         file.unlink()
     (article,) = load_content(content_tree.root, LABEL, cache_dir=cache).articles
-    assert article.title == "Rubriken"
+    assert full_article(article).title == "Rubriken"
 
 
 def test_a_broken_edit_is_reported_every_load_and_its_last_good_version_stays(content_tree, tmp_path):
@@ -151,7 +151,7 @@ def test_a_broken_edit_is_reported_every_load_and_its_last_good_version_stays(co
             ("content/articles/a.sv.md", "title")
         ]
         (article,) = content.articles
-        assert article.title == "Rubriken"
+        assert full_article(article).title == "Rubriken"
 
 
 def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(content_tree, tmp_path):
@@ -168,7 +168,7 @@ def test_a_few_changes_are_remembered_without_rewriting_the_whole_manifest(conte
         article.key: article for article in load_content(content_tree.root, LABEL, cache_dir=cache).articles
     }
     assert all(isinstance(article, CachedArticle) for article in again.values())
-    assert again["a3"].title == "Ny rubrik" and "a7" not in again and len(again) == 49
+    assert full_article(again["a3"]).title == "Ny rubrik" and "a7" not in again and len(again) == 49
     assert len(list(cache.glob("*.pack"))) == 2  # the first load's, and the change's
 
 

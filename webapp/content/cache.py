@@ -50,8 +50,9 @@ def _code_hash(files: list[Path], *parts: object) -> str:
 
 
 class CachedArticle:
-    """An unchanged article as the manifest knows it (the SUMMARY fields). Any other field
-    reads the whole Article from its pack (or, if that is gone, its source) once."""
+    """An unchanged article as the manifest knows it: the SUMMARY fields only. The whole
+    Article is read when asked for (`article()`, or `full_article` for either kind), from
+    its pack or, if that is gone, its source; no other attribute loads it behind your back."""
 
     SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image")
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
@@ -81,11 +82,6 @@ class CachedArticle:
         ) = entry[:-1]
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
         self._where = entry[-1]  # (pack, offset, length)
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):  # copy, pickle and our own slots must not load the article
-            raise AttributeError(name)
-        return getattr(self.article(), name)
 
     def article(self, keep: bool = True) -> Article:
         """The whole Article, kept for the next call unless `keep` is false."""

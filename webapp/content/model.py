@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from webapp.content.cache import CachedArticle
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,9 @@ class Content:
     site: Site
     topics: dict[str, Topic]
     partners: dict[str, Partner]
-    articles: list[Article]
+    # Each a whole Article, or an unchanged one's summary (CachedArticle): its other fields
+    # are read with full_article (webapp/content/cache.py), never by touching them.
+    articles: list[Article | CachedArticle]
     pages: list[Page]
     images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path
     search: SearchSettings = field(default_factory=SearchSettings)
