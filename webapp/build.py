@@ -88,6 +88,7 @@ class BuildWriter:
             "years": sorted({article.published_at.year for article in public}, reverse=True),
             "alerts": content.alerts,
             "moments": _moments(content, public, built_at),
+            "media_from": _media_from(content, public),
         }
         (partial / META_FILE).write_bytes(pickle.dumps(meta))
         if tidy or not live.exists():
@@ -102,7 +103,7 @@ class BuildWriter:
             carry=not tidy,
             last=self.sitemaps,
         )
-        _copy_media(content.images, partial / "media")
+        _copy_media({**content.images, **content.media}, partial / "media")
         final = self.builds_dir / build_id
         partial.rename(final)
         _switch(self.builds_dir, build_id)
@@ -118,7 +119,8 @@ def write_build(
 
 
 def _copy_media(images: dict[str, str], media: Path) -> None:
-    """Copy the content's images (name -> content/images/<name>) into the build's media/:
+    """Copy the content's images and videos (name -> content/images/<name> or
+    content/media/<name>) into the build's media/:
     regular files only, never through a symbolic link (which could point at any file on
     the machine), never outside media/."""
     media.mkdir()
@@ -137,6 +139,22 @@ def _copy_media(images: dict[str, str], media: Path) -> None:
             continue
         (media / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, media / name, follow_symlinks=False)
+
+
+def _media_from(content: Content, public: list[Article]) -> dict[str, float]:
+    """When each published media file may first be sent (seconds since 1970, UTC): with the
+    first article that shows it, so a scheduled article's image or video is not seen before
+    the article (the site's logo: always)."""
+    times: dict[str, float] = {}
+    for article in public:
+        names = [video_file for video in article.videos for video_file in video.files]
+        names += [article.image.src] if article.image is not None else []
+        for name in names:
+            moment = article.published_at.timestamp()
+            times[name] = min(times.get(name, moment), moment)
+    if content.site.logo:
+        times[content.site.logo] = float("-inf")
+    return times
 
 
 def _moments(content: Content, public: list[Article], built_at: datetime) -> list[float]:

@@ -57,6 +57,8 @@ class Build:
     # Seconds since 1970 (UTC), sorted: every moment after the build when what it shows
     # changes by itself (a scheduled article, an alert's start or end, news turning old).
     moments: list[float] = field(default_factory=list)
+    # Each media file's first moment (seconds since 1970, UTC); None: builds before it was kept.
+    media_from: dict[str, float] | None = None
 
     @property
     def media_dir(self) -> Path:
@@ -65,6 +67,14 @@ class Build:
     @property
     def sitemaps_dir(self) -> Path:
         return self.path / "sitemaps"
+
+    def media_public(self, name: str, at: datetime) -> bool:
+        """Whether the media file `name` may be sent at `at`: an embargoed article's image or
+        video is not, until the article is public."""
+        if self.media_from is None:
+            return True
+        moment = self.media_from.get(name)
+        return moment is not None and moment <= at.timestamp()
 
     def page(self, page_id: str, lang: str) -> Page | None:
         """The fixed page with this id in this language, if it exists."""
@@ -125,6 +135,7 @@ def open_build(path: Path) -> Build:
         search=backend_class()(path / "index"),
         alerts=meta.get("alerts", ()),
         moments=meta.get("moments", []),
+        media_from=meta.get("media_from"),
     )
 
 

@@ -38,6 +38,7 @@ URLS = [
     "/fi/",
     "/fi/?topic=lantbruk",
     "/se/search?q=čáhci",
+    "/sv/news/regional-vattenforsorjningsplan-remiss-2026",  # a video and a sign-language video
 ]
 
 

@@ -147,6 +147,7 @@ PAGES_BY_KIND = [
     "/ar/search?q=SMHI",
     "/fi/topics/lantbruk",
     "/se/",
+    "/sv/news/regional-vattenforsorjningsplan-remiss-2026",  # videos
 ]
 
 
@@ -249,3 +250,32 @@ def test_what_a_screen_reader_hears_matches_the_reviewed_snapshot(page, name, ur
         f"no reviewed snapshot {expected}: run with UPDATE_ARIA_SNAPSHOTS=1 and review it"
     )
     expect(page.locator(selector)).to_match_aria_snapshot(expected.read_text(encoding="utf-8"))
+
+
+VIDEO_ARTICLE = "/sv/news/regional-vattenforsorjningsplan-remiss-2026"
+
+
+def test_a_video_is_played_from_the_keyboard_with_its_captions_showing(page):
+    """Native controls: Tab reaches the player, Space plays it; nothing played before, and
+    the Swedish captions are the track shown (WCAG 1.2.2, 2.1.1, 2.2.2)."""
+    page.goto(VIDEO_ARTICLE)
+    video = page.locator("video").first
+    assert video.evaluate("v => v.paused && v.currentTime === 0 && !v.autoplay")
+    for _ in range(60):
+        info = press_tab(page)
+        if page.evaluate("document.activeElement.tagName") == "VIDEO":
+            break
+    else:
+        raise AssertionError(f"Tab never reached the video (last stop: {info['name']})")
+    assert info["outlineStyle"] != "none", "the focused player shows where focus is"
+    page.keyboard.press("Space")
+    page.wait_for_function("() => !document.querySelector('video').paused", timeout=5000)
+    tracks = video.evaluate("v => [...v.textTracks].map(t => [t.kind, t.language, t.mode])")
+    assert tracks == [["captions", "sv", "showing"]]
+
+
+def test_a_sign_language_video_is_marked_for_assistive_technology(page):
+    page.goto(VIDEO_ARTICLE)
+    assert page.locator("video").nth(1).get_attribute("lang") == "swl"
+    heading = page.get_by_role("heading", name="Förslaget till vattenförsörjningsplan på teckenspråk")
+    expect(heading).to_be_visible()

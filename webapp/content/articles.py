@@ -31,7 +31,18 @@ from webapp.content.fields import (
     shown,
 )
 from webapp.content.markdown import MarkdownProblem, render_markdown
-from webapp.content.model import Article, ChangeNote, Contact, FactBox, Image, Page, Partner, Site, Withdrawal
+from webapp.content.model import (
+    Article,
+    ChangeNote,
+    Contact,
+    FactBox,
+    Image,
+    Page,
+    Partner,
+    Site,
+    Video,
+    Withdrawal,
+)
 from webapp.content.yaml_reading import Unreadable, parse_yaml, read_text, split_front_matter
 
 # Only `published` can be scheduled: a change, a change note or a withdrawal takes effect
@@ -50,16 +61,19 @@ def _not_ahead(fields: Fields, name: str, moment: datetime | None, what: str) ->
         fields.problem(name, SAVED_NOT_SCHEDULED.format(what=what))
 
 
-ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2})\.md$")
+ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2,3})\.md$")
 
 ARTICLE_FIELDS = frozenset(
     {
         "title", "lead", "published", "updated", "topics", "partners", "image", "fact_boxes",
-        "contacts", "changes", "slug", "old_slugs", "draft", "withdrawn", "historic",
+        "contacts", "changes", "slug", "old_slugs", "draft", "withdrawn", "historic", "video",
+        "sign_language_video",
     }
 )  # fmt: skip
 PAGE_FIELDS = frozenset({"title", "lead", "updated"})
 IMAGE_FIELDS = frozenset({"src", "alt", "caption"})
+VIDEO_FIELDS = frozenset({"file", "captions", "transcript", "poster", "title"})
+VIDEO_KINDS = (".webm", ".mp4")
 FACT_BOX_FIELDS = frozenset({"partner", "title", "body"})
 CONTACT_FIELDS = frozenset({"name", "role", "phone", "email"})
 CHANGE_FIELDS = frozenset({"date", "note"})
@@ -93,6 +107,7 @@ class Context(NamedTuple):
     partners: dict[str, Partner]
     images: dict[str, str]  # name -> path of every image in content/images/
     render: Renderer
+    media: dict[str, str]  # name -> path of every video and caption file in content/media/
 
 
 def read_front_matter(reader: FileReader, known: frozenset[str]) -> tuple[Fields | None, str]:
@@ -119,7 +134,8 @@ def read_article(
     reader = FileReader(path, name)
     match = ARTICLE_FILE.match(os.path.basename(path))
     if not match or match["lang"] not in LANGUAGES or not ID_PATTERN.match(match["key"]):
-        reader.problem("", "the file name must be <key>.sv.md or <key>.en.md, key in a-z, 0-9 and hyphens")
+        suffixes = " or ".join(f"<key>.{lang}.md" for lang in LANGUAGES)
+        reader.problem("", f"the file name must be {suffixes}, key in a-z, 0-9 and hyphens")
         return None, reader.problems
     fields, body = read_front_matter(reader, ARTICLE_FIELDS)
     if fields is None:
@@ -165,7 +181,82 @@ def _article(fields: Fields, key: str, lang: str, body: str, context: Context, f
         draft=fields.flag("draft"),
         withdrawn=_withdrawal(fields, zone, published_at),
         historic=fields.flag("historic"),
+        videos=_videos(fields, lang, context),
     )
+
+
+def _videos(fields: Fields, lang: str, context: Context) -> tuple[Video, ...]:
+    """The article's video and sign-language video. Each must have captions in the
+    article's language and a transcript: without them a deaf or blind reader gets nothing
+    of it (WCAG 1.2.2 and 1.2.3), so either missing is a problem, not a warning."""
+    videos = []
+    for name, sign_language in (("video", False), ("sign_language_video", True)):
+        video = fields.group(name, VIDEO_FIELDS)
+        if video is None:
+            continue
+        src = _media_file(video, "file", VIDEO_KINDS, "a video (.webm or .mp4)", context.media)
+        captions = _media_file(video, "captions", (".vtt",), "captions (a WebVTT .vtt file)", context.media)
+        if video.data.get("captions") in (None, ""):
+            video.problem(
+                "captions",
+                f"is missing: a video needs captions in the article's language ({lang}) for readers "
+                "who cannot hear it; add a WebVTT (.vtt) file to content/media/ and name it here",
+            )
+        transcript = video.data.get("transcript")
+        if transcript in (None, ""):
+            video.problem(
+                "transcript",
+                "is missing: write out what is said and shown in the video, for readers who cannot "
+                "watch it (it is shown under the video)",
+            )
+            transcript_html = ""
+        elif not isinstance(transcript, str):
+            video.problem("transcript", "must be text")
+            transcript_html = ""
+        else:
+            transcript_html, _ = context.render(
+                fields.reader, f"{name}.transcript", transcript, lang, BODY_MAX
+            )
+        poster = video.text("poster", SHORT_TEXT_MAX, required=True)
+        if poster is not None and poster not in context.images:
+            video.problem("poster", f"no image '{shown(poster)}' in content/images/")
+            poster = None
+        try:
+            width, height = imagesize.get(context.images[poster]) if poster else (-1, -1)
+        except (OSError, ValueError, TypeError):
+            width, height = -1, -1
+        if src and captions and poster and transcript_html:
+            videos.append(
+                Video(
+                    src=src,
+                    captions=captions,
+                    poster=poster,
+                    transcript_html=transcript_html,
+                    title=video.text("title", TEXT_MAX),
+                    sign_language=sign_language,
+                    width=round(width) if width > 0 else None,
+                    height=round(height) if height > 0 else None,
+                )
+            )
+    return tuple(videos)
+
+
+def _media_file(
+    fields: Fields, name: str, kinds: tuple[str, ...], what: str, media: dict[str, str]
+) -> str | None:
+    """A file of content/media/ named in field `name`, of one of `kinds`."""
+    value = fields.text(name, SHORT_TEXT_MAX)
+    if value is None:
+        if name == "file":
+            fields.problem(name, f"is missing: name {what} in content/media/")
+        return None
+    if not value.lower().endswith(kinds):
+        fields.problem(name, f"'{shown(value)}' must be {what}")
+        return None
+    if value not in media:
+        fields.problem(name, f"no file '{shown(value)}' in content/media/")
+        return None
+    return value
 
 
 def _image(fields: Fields, images: dict[str, str]) -> Image | None:
@@ -272,9 +363,8 @@ def read_page(path: str, name: str, context: Context) -> tuple[Page | None, list
     reader = FileReader(path, name)
     match = ARTICLE_FILE.match(os.path.basename(path))
     if not match or match["lang"] not in LANGUAGES or not ID_PATTERN.match(match["key"]):
-        reader.problem(
-            "", "the file name must be <page-id>.sv.md or <page-id>.en.md, id in a-z, 0-9 and hyphens"
-        )
+        named = f"<page-id>.<language>.md ({', '.join(LANGUAGES)})"
+        reader.problem("", f"the file name must be {named}, the id in a-z, 0-9 and hyphens")
         return None, reader.problems
     fields, body = read_front_matter(reader, PAGE_FIELDS)
     if fields is None:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Set
 from datetime import datetime
 from pathlib import Path
 
-from webapp.content.model import Article, Image
+from webapp.content.model import Article, Image, Video
 
 CODE = sorted(Path(__file__).parent.glob("*.py"))  # the content package: what reads articles
 MODEL = [Path(__file__).with_name(name) for name in ("model.py", "cache.py")]  # what pickles hold
@@ -54,7 +54,10 @@ class CachedArticle:
     Article is read when asked for (`article()`, or `full_article` for either kind), from
     its pack or, if that is gone, its source; no other attribute loads it behind your back."""
 
-    SUMMARY = ("key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image")
+    SUMMARY = (
+        "key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image",
+        "videos",
+    )  # fmt: skip
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
 
     key: str
@@ -66,6 +69,7 @@ class CachedArticle:
     fingerprint: str
     draft: bool  # a build lists what is public without reading every article
     image: Image | None  # a build publishes only the images that articles show
+    videos: tuple[Video, ...]  # and only the videos, captions and posters
 
     def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
@@ -79,6 +83,7 @@ class CachedArticle:
             self.fingerprint,
             self.draft,
             self.image,
+            self.videos,
         ) = entry[:-1]
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
         self._where = entry[-1]  # (pack, offset, length)

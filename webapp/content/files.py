@@ -145,3 +145,58 @@ def _svg_problem(data: bytes) -> str | None:
 
 
 _EVENT_ATTRIBUTE = re.compile(r"[\s/\"']on[a-z]+\s*=")  # onload=, onclick=, ...
+
+
+# Videos and their captions (content/media/): files the site sends as they are, so only
+# these types, each checked to be what its name says (video/webm, video/mp4, text/vtt).
+MEDIA_TYPES = (".mp4", ".vtt", ".webm")
+VIDEO_FILE_MAX_BYTES = 500 * 1024 * 1024
+CAPTIONS_FILE_MAX_BYTES = 1024 * 1024
+
+
+def find_media(folder: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The videos and caption files in `folder`, as `find_images` finds images."""
+    files, refused = walk(folder)
+    media = {}
+    for path, (_, size) in files:
+        problem = media_problem(path, size)
+        if problem:
+            refused.append((path, problem))
+        else:
+            media[os.path.relpath(path, folder).replace(os.sep, "/")] = path
+    return media, sorted(refused)
+
+
+def media_problem(path: str, size: int) -> str | None:
+    """Why the file at `path` is not a video or caption file we publish, or None."""
+    kind = os.path.splitext(path)[1].lower()
+    if kind not in MEDIA_TYPES:
+        kinds = ", ".join(MEDIA_TYPES)
+        return f"is not a file of a type that is published here ({kinds}); it is not published"
+    limit = CAPTIONS_FILE_MAX_BYTES if kind == ".vtt" else VIDEO_FILE_MAX_BYTES
+    if size > limit:
+        return f"is larger than {limit // 1024 // 1024} MB; make the file smaller"
+    try:
+        head = _read_start(path, limit if kind == ".vtt" else 64)
+    except Unreadable as error:
+        return str(error)
+    if kind == ".vtt":
+        return _captions_problem(head)
+    if kind == ".webm" and not head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "is not a WebM video, though its name says so; save or export it again as WebM"
+    if kind == ".mp4" and head[4:8] != b"ftyp":
+        return "is not an MP4 video, though its name says so; save or export it again as MP4"
+    return None
+
+
+def _captions_problem(data: bytes) -> str | None:
+    """A WebVTT file is UTF-8 text starting with WEBVTT (browsers ignore anything else)."""
+    try:
+        text = decode(data.removeprefix(b"\xef\xbb\xbf"))
+    except Unreadable:
+        return "is not a WebVTT caption file (it is not UTF-8 text); save it again as WebVTT (.vtt)"
+    if not re.match(r"WEBVTT(?:[ \t]|\r?\n|$)", text):
+        return "is not a WebVTT caption file: its first line must be WEBVTT"
+    if "-->" not in text:
+        return "has no captions: a WebVTT file needs cues like '00:00:01.000 --> 00:00:04.000'"
+    return None

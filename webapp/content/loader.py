@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from webapp.content.articles import Context, Renderer, read_article, read_page
 from webapp.content.cache import ArticleCache, CachedArticle, LastGood, Stamp, context_key, full_article
 from webapp.content.fields import LANGUAGES
-from webapp.content.files import find_images, is_content_name, walk
+from webapp.content.files import find_images, find_media, is_content_name, walk
 from webapp.content.model import (
     SEVERITIES,
     Alert,
@@ -115,6 +115,12 @@ class _ArticleFiles:
             all(topic in context.topics for topic in article.topics)
             and all(partner in context.partners for partner in article.partners)
             and (article.image is None or article.image.src in context.images)
+            and all(
+                video.src in context.media
+                and video.captions in context.media
+                and video.poster in context.images
+                for video in article.videos
+            )
             and all(box.partner is None or box.partner in context.partners for box in article.fact_boxes)
         )
 
@@ -165,9 +171,9 @@ class ContentLoader:
         if not self.root.is_dir():
             raise ContentError([Problem(str(self.root), "", "the content folder does not exist")])
         previous, self._state = self._state, None
-        images, image_problems = self._images()
+        images, media, image_problems = self._images_and_media()
         site, topics, partners = self._foundation(images)
-        files = self._article_files(site, topics, partners, images)
+        files = self._article_files(site, topics, partners, images, media)
         outcomes, unchanged = self._read_articles(files, progress)
         by_file: dict[str, Article | CachedArticle] = {}
         owners: dict[Claim, str] = {}
@@ -186,6 +192,7 @@ class ContentLoader:
             articles=list(by_file.values()),
             pages=pages,
             images=_published_images(site, by_file.values(), images),
+            media=_published_media(by_file.values(), media),
             alerts=alerts,
         )
         return self._finish(content, files, by_file, owners, failing, image_problems + others, problems)
@@ -227,6 +234,7 @@ class ContentLoader:
             state.content,
             articles=list(by_file.values()),
             images=_published_images(state.content.site, by_file.values(), state.files.context.images),
+            media=_published_media(by_file.values(), state.files.context.media),
         )
         return self._finish(content, state.files, by_file, owners, failing, state.others, problems)
 
@@ -251,9 +259,17 @@ class ContentLoader:
 
     # The parts of a load.
 
-    def _images(self) -> tuple[dict[str, str], list[Problem]]:
+    def _images_and_media(self) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
+        """The images (content/images/) and the videos and captions (content/media/), each
+        name -> path, and the problems of files that are neither."""
         images, refused = find_images(os.path.join(self.root, "images"))
-        return images, [Problem(self._name(path), "", message) for path, message in refused]
+        media, refused_media = find_media(os.path.join(self.root, "media"))
+        for name in sorted(media.keys() & images.keys()):  # both are published in one folder
+            refused_media.append(
+                (media.pop(name), f"has the name of an image in content/images/ ({name}); rename it")
+            )
+        problems = [Problem(self._name(path), "", message) for path, message in refused + refused_media]
+        return images, media, problems
 
     def _foundation(self, images: dict[str, str]) -> tuple[Site, dict[str, Topic], dict[str, Partner]]:
         """The site, topics and partners, which every article depends on. Raises ContentError."""
@@ -286,12 +302,12 @@ class ContentLoader:
                 values[value.id] = value
         return values
 
-    def _article_files(self, site, topics, partners, images) -> _ArticleFiles:
+    def _article_files(self, site, topics, partners, images, media) -> _ArticleFiles:
         render = Renderer(site, self.external_label)
         labels = [self.external_label(lang) for lang in LANGUAGES]
-        key = context_key(site, sorted(topics), sorted(partners), sorted(images), labels)
+        key = context_key(site, sorted(topics), sorted(partners), sorted(images), sorted(media), labels)
         cache = ArticleCache(self.cache_dir, key, self._last_good, fresh=self.fresh)
-        context = Context(site, ZoneInfo(site.timezone), topics, partners, images, render)
+        context = Context(site, ZoneInfo(site.timezone), topics, partners, images, render, media)
         return _ArticleFiles(self.root, context, cache)
 
     def _read_articles(self, files: _ArticleFiles, progress) -> tuple[dict[str, Outcome], set[str]]:
@@ -448,12 +464,27 @@ def _claim_free(owners: dict[Claim, str], path: str, article) -> bool:
 
 
 def _published_images(site: Site, articles: Iterable, images: dict[str, str]) -> dict[str, str]:
-    """The images some content shows (the site's logo, articles' images): only these are
-    published, not everything in content/images/."""
+    """The images some content shows (the site's logo, articles' images and video posters):
+    only these are published, not everything in content/images/, and not a draft's. (A
+    scheduled article's are, but answered only from its minute: Build.media_public.)"""
+    articles = [article for article in articles if not article.draft]  # a draft's stay unseen
     shown = {article.image.src for article in articles if article.image is not None}
+    shown |= {video.poster for article in articles for video in article.videos}
     if site.logo:
         shown.add(site.logo)
     return {name: images[name] for name in sorted(shown) if name in images}
+
+
+def _published_media(articles: Iterable, media: dict[str, str]) -> dict[str, str]:
+    """The videos and caption files articles that are not drafts show: only these are published."""
+    used = {
+        name
+        for article in articles
+        if not article.draft
+        for video in article.videos
+        for name in (video.src, video.captions)
+    }
+    return {name: media[name] for name in sorted(used) if name in media}
 
 
 def _claims(article: Article | CachedArticle) -> Iterator[tuple[Claim, str]]:

@@ -120,11 +120,33 @@ class Article:
     withdrawn: Withdrawal | None = None
     # Marked by its communicator as old news (the site may also mark news older than N years).
     historic: bool = False
+    # A video, then a sign-language video, each with captions and a transcript.
+    videos: tuple[Video, ...] = ()
 
     @property
     def last_changed_at(self) -> datetime:
         """When this version last changed: the update time, or else the publication time."""
         return self.updated_at or self.published_at
+
+
+@dataclass(frozen=True)
+class Video:
+    """A video an article carries: self-hosted, with captions in the article's language and
+    a transcript (WCAG 1.2.2, 1.2.3), a poster image, and whether it is in sign language."""
+
+    src: str  # file in the build's media folder (content/media/)
+    captions: str  # WebVTT file in the media folder
+    poster: str  # image in the media folder (content/images/)
+    transcript_html: str
+    title: str | None = None
+    sign_language: bool = False  # Swedish Sign Language (lang="swl")
+    width: int | None = None  # the poster's size: the player's space is kept before it loads
+    height: int | None = None
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file of the media folder it needs published."""
+        return (self.src, self.captions, self.poster)
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,7 @@ class Content:
     articles: list[Article | CachedArticle]
     pages: list[Page]
     images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path
+    media: dict[str, str] = field(default_factory=dict)  # videos and captions published, the same way
     search: SearchSettings = field(default_factory=SearchSettings)
     alerts: tuple[Alert, ...] = ()
     # Problems in files that did not stop the build: each such file was left out, or its

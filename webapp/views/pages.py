@@ -42,15 +42,16 @@ def short_link(key: str):
             abort(410, description=_("This news article has been removed from the site."))
         abort(404, description=_("There is no news article at this address."))
     wanted = g.get("lang") or preferred_language()
-    version = versions.get(wanted) or versions.get("sv") or next(iter(versions.values()))
+    version = versions.get(wanted) or versions.get(languages.DEFAULT) or next(iter(versions.values()))
     response = redirect(url_for("news.article", lang_code=version.lang, slug=version.slug), code=302)
     if not g.get("lang"):
         response.vary.add("Accept-Language")
     return response
 
 
-# What /media/ sends, by extension: images only, each as its own type, so that no file in
-# a build's media/ can be served as a page or a script from the site's origin.
+# What /media/ sends, by extension: images, videos and captions only, each as its own
+# type, so that no file in a build's media/ can be served as a page or a script from the
+# site's origin.
 MEDIA_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
@@ -59,6 +60,11 @@ MEDIA_TYPES = {
     ".webp": "image/webp",
     ".avif": "image/avif",
     ".svg": "image/svg+xml",
+    # Videos and their captions (content/media/); the browser asks for a video in ranges,
+    # which send_from_directory answers (206).
+    ".webm": "video/webm",
+    ".mp4": "video/mp4",
+    ".vtt": "text/vtt",  # Flask adds charset=utf-8 to text types
 }
 # An SVG is a document that may hold script: opened on its own, it gets no script, no
 # requests and a sandbox (inline styles only, as logos use them).
@@ -67,12 +73,13 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ance
 
 @bp.get("/media/<path:name>")
 def media(name: str):
-    """Images from the live build: image types only, sent as their extension says, never
+    """Images and videos from the live build: those types only, sent as their extension says, never
     through a symbolic link; an SVG can never run a script."""
-    directory = live_build().media_dir
+    build = live_build()
+    directory = build.media_dir
     mimetype = MEDIA_TYPES.get(os.path.splitext(name)[1].lower())
     path = safe_join(str(directory), name)  # None for "..", an absolute path and the like
-    if mimetype is None or path is None:
+    if mimetype is None or path is None or not build.media_public(name, now()):
         abort(404)
     # No part of the path may be a symbolic link: resolving links must not change it.
     if os.path.realpath(path) != os.path.join(os.path.realpath(directory), os.path.relpath(path, directory)):
