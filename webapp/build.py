@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from webapp.content import Article, Content
+from webapp.content.model import edition
 from webapp.live import CURRENT, GONE_FILE, META_FILE
 from webapp.search import IndexWriter, index_writer
 from webapp.sitemaps import write_sitemaps
@@ -201,12 +202,13 @@ def _write_registry(partial: Path, public: list[Article], live: Path | None, bui
     for article in public:
         when = article.published_at.timestamp()
         for slug in (article.slug, *article.old_slugs):
-            names.append(f"{article.lang}:{slug}")
+            names.append(f"{edition(article)}:{slug}")
             keys.append(article.key)
             times.append(when)
-        names.append(f"key:{article.key}")
-        keys.append(article.key)
-        times.append(when)
+        if not article.easy_read:  # the short link leads to the article, not its retelling
+            names.append(f"key:{article.key}")
+            keys.append(article.key)
+            times.append(when)
     now = built_at.timestamp()
     before_names, before_keys, before_times = (
         _read_registry(live / PUBLISHED_FILE) if live else ([], [], array("d"))

@@ -33,6 +33,8 @@ ONE_YEAR = 31_536_000
 # stale while revalidating; a new build shows within minutes. Errors are not cached long.
 PAGE_RULES = {
     "news.article": "public, max-age=300, stale-while-revalidate=600",
+    "news.easy_read_article": "public, max-age=300, stale-while-revalidate=600",
+    "news.easy_read_list": "public, max-age=60, stale-while-revalidate=300",
     "news.news_list": "public, max-age=60, stale-while-revalidate=300",
     "news.topic": "public, max-age=60, stale-while-revalidate=300",
     "news.partner": "public, max-age=60, stale-while-revalidate=300",

@@ -114,10 +114,12 @@ def _report_state(
 
 def _report_problems(content: Content) -> None:
     """Files left out of the build, or kept at their last good version, on stderr."""
-    from webapp.report import problems_section
+    from webapp.report import advice_section, problems_section
 
     if content.problems:
         click.echo("\n".join(problems_section(content.problems)), err=True)
+    if content.advice:
+        click.echo("\n".join(advice_section(content.advice)), err=True)
 
 
 def _follow(loader: ContentLoader, writer: BuildWriter, state: WatchedReport | None = None) -> None:

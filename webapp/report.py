@@ -41,6 +41,7 @@ def publishing_report(content: Content, now: datetime, secret: str | None, previ
     )
     lines += _section("Alerts", (_alert_line(alert, now, local) for alert in content.alerts))
     lines += problems_section(content.problems) or ["Problems: none; every file is published as written.", ""]
+    lines += advice_section(content.advice)
     return lines
 
 
@@ -164,6 +165,16 @@ def problems_section(problems: Iterable[Problem]) -> list[str]:
     for path, found in sorted(by_file.items()):
         lines.append(f"  {path}")
         lines += [f"    - {p.field + ': ' if p.field else ''}{p.message}" for p in found]
+    return [*lines, ""]
+
+
+def advice_section(advice: Iterable[Problem]) -> list[str]:
+    """Advice on published files (lättläst), or no lines when there is none."""
+    advice = list(advice)
+    if not advice:
+        return []
+    lines = [f"Advice on {len({a.path for a in advice})} file(s), published as they are:"]
+    lines += [f"  {a.path}: {a.field + ': ' if a.field else ''}{a.message}" for a in advice]
     return [*lines, ""]
 
 

@@ -310,7 +310,12 @@ def _listed_versions(articles: list, at: datetime, known: dict[str, Fact]) -> tu
     Listed means what SearchBackend lists: not a draft, not withdrawn, and published by
     `at` (tests/unit/test_sitemaps.py compares the two).
     """
-    candidates = [article for article in articles if not article.draft and article.published_at <= at]
+    # Easy-to-read versions have an address of their own, not yet in the sitemaps.
+    candidates = [
+        article
+        for article in articles
+        if not article.draft and not article.easy_read and article.published_at <= at
+    ]
     found = [known.get(article.fingerprint) if article.fingerprint else None for article in candidates]
     unknown = []
     for number, (article, fact) in enumerate(zip(candidates, found, strict=True)):

@@ -39,6 +39,9 @@ URLS = [
     "/fi/?topic=lantbruk",
     "/se/search?q=čáhci",
     "/sv/news/regional-vattenforsorjningsplan-remiss-2026",  # a video and a sign-language video
+    "/sv/lattlast/",
+    "/en/lattlast/",
+    "/sv/lattlast/ny-plan-for-dricksvatten",
 ]
 
 

@@ -148,6 +148,7 @@ PAGES_BY_KIND = [
     "/fi/topics/lantbruk",
     "/se/",
     "/sv/news/regional-vattenforsorjningsplan-remiss-2026",  # videos
+    "/sv/lattlast/ny-plan-for-dricksvatten",
 ]
 
 

@@ -5,6 +5,7 @@ depend on how long articles are. The clock is the app's NOW setting."""
 
 from __future__ import annotations
 
+import pickle
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ from tests.web.test_pages import SEED_EN, SEED_SV
 from webapp import languages, sitemaps
 from webapp.build import write_build
 from webapp.caching import FINGERPRINTED
-from webapp.live import now
+from webapp.live import META_FILE, now
 from webapp.search import ArticleQuery
 from webapp.views import live_build
 from webapp.views.feeds import FEED_SIZE
@@ -226,7 +227,19 @@ def media_builds(tmp_path_factory):
     outside.write_bytes(b"\x89PNG\r\n\x1a\n")
     (media / "linked.png").symlink_to(outside)
     (media / "linked-folder").symlink_to(root)
+    # As if the build had published every one of them from the start (the view's own
+    # checks must refuse what is not an image even so).
+    meta = pickle.loads((build / META_FILE).read_bytes())
+    names = [str(path.relative_to(media)) for path in media.rglob("*")] + ["linked-folder/x.png"]
+    meta["media_from"] = dict.fromkeys(names, float("-inf"))
+    (build / META_FILE).write_bytes(pickle.dumps(meta))
     return root / "builds"
+
+
+def test_a_media_file_the_build_did_not_publish_is_not_sent(media_builds):
+    build = media_builds / "current"
+    (build / "media" / "stray.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # in the folder, not published
+    assert make_app(media_builds).test_client().get("/media/stray.png").status_code == 404
 
 
 @pytest.fixture

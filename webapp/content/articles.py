@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from webapp.content.fields import (
 )
 from webapp.content.markdown import MarkdownProblem, render_markdown
 from webapp.content.model import (
+    EASY_READ_LANGUAGE,
     Article,
     ChangeNote,
     Contact,
@@ -61,7 +63,7 @@ def _not_ahead(fields: Fields, name: str, moment: datetime | None, what: str) ->
         fields.problem(name, SAVED_NOT_SCHEDULED.format(what=what))
 
 
-ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2,3})\.md$")
+ARTICLE_FILE = re.compile(r"^(?P<key>.+)\.(?P<lang>[a-z]{2,3})(?P<easy>-lattlast)?\.md$")
 
 ARTICLE_FIELDS = frozenset(
     {
@@ -137,10 +139,16 @@ def read_article(
         suffixes = " or ".join(f"<key>.{lang}.md" for lang in LANGUAGES)
         reader.problem("", f"the file name must be {suffixes}, key in a-z, 0-9 and hyphens")
         return None, reader.problems
+    easy_read = match["easy"] is not None
+    if easy_read and match["lang"] != EASY_READ_LANGUAGE:
+        reader.problem("", "only Swedish has an easy-to-read (lättläst) version: <key>.sv-lattlast.md")
+        return None, reader.problems
     fields, body = read_front_matter(reader, ARTICLE_FIELDS)
     if fields is None:
         return None, reader.problems
     article = _article(fields, match["key"], match["lang"], body, context, fingerprint)
+    if easy_read:
+        article = replace(article, easy_read=True)
     return (None if reader.problems else article), reader.problems
 
 

@@ -56,7 +56,7 @@ class CachedArticle:
 
     SUMMARY = (
         "key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image",
-        "videos",
+        "videos", "easy_read",
     )  # fmt: skip
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
 
@@ -70,6 +70,7 @@ class CachedArticle:
     draft: bool  # a build lists what is public without reading every article
     image: Image | None  # a build publishes only the images that articles show
     videos: tuple[Video, ...]  # and only the videos, captions and posters
+    easy_read: bool  # keys and slugs are claimed per edition (model.edition)
 
     def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
@@ -84,6 +85,7 @@ class CachedArticle:
             self.draft,
             self.image,
             self.videos,
+            self.easy_read,
         ) = entry[:-1]
         self._cache, self._path, self._reparse, self._article = cache, path, reparse, None
         self._where = entry[-1]  # (pack, offset, length)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from webapp.content.articles import Context, Renderer, read_article, read_page
 from webapp.content.cache import ArticleCache, CachedArticle, LastGood, Stamp, context_key, full_article
+from webapp.content.easy_read import advice
 from webapp.content.fields import LANGUAGES
 from webapp.content.files import find_images, find_media, is_content_name, walk
 from webapp.content.model import (
@@ -36,6 +37,7 @@ from webapp.content.model import (
     SearchSettings,
     Site,
     Topic,
+    edition,
 )
 from webapp.content.yaml_files import (
     contrast_ratio,
@@ -242,7 +244,9 @@ class ContentLoader:
         """The content with its search settings and problems; remembered for `apply`."""
         search, search_problems = self._search_settings({article.key for article in by_file.values()})
         every = sorted([*others, *problems, *search_problems], key=lambda problem: problem.path)
-        content = replace(content, search=search, problems=tuple(every))
+        content = replace(
+            content, search=search, problems=tuple(every), advice=tuple(advice(by_file.values()))
+        )
         self._last_good.save()
         self._state = _State(content, files, by_file, owners, failing, others)
         return content
@@ -490,10 +494,11 @@ def _published_media(articles: Iterable, media: dict[str, str]) -> dict[str, str
 def _claims(article: Article | CachedArticle) -> Iterator[tuple[Claim, str]]:
     """What an article version must have to itself: (kind, language, value), with the field
     that claims it. Earlier slugs share the slugs' namespace, as both lead to the article."""
+    namespace = edition(article)  # the easy-to-read version has keys and slugs of its own
     for old in article.old_slugs:
-        yield ("slug", article.lang, old), "old_slugs"
-    yield ("key", article.lang, article.key), "key"
-    yield ("slug", article.lang, article.slug), "slug"
+        yield ("slug", namespace, old), "old_slugs"
+    yield ("key", namespace, article.key), "key"
+    yield ("slug", namespace, article.slug), "slug"
 
 
 def _held_in(owners: dict[Claim, str]) -> Callable[[Claim, str], bool]:

@@ -122,6 +122,9 @@ class Article:
     historic: bool = False
     # A video, then a sign-language video, each with captions and a transcript.
     videos: tuple[Video, ...] = ()
+    # The easy-to-read (lättläst) version of the Swedish article with this key: its own
+    # file (<key>.sv-lattlast.md), address (/sv/lattlast/<slug>) and slugs.
+    easy_read: bool = False
 
     @property
     def last_changed_at(self) -> datetime:
@@ -147,6 +150,16 @@ class Video:
     def files(self) -> tuple[str, ...]:
         """Every file of the media folder it needs published."""
         return (self.src, self.captions, self.poster)
+
+
+EASY_READ = "lattlast"  # lättläst: easy-to-read Swedish
+EASY_READ_LANGUAGE = "sv"  # the language that has easy-to-read versions: <key>.sv-lattlast.md
+
+
+def edition(article) -> str:
+    """The namespace of an article version's key and slugs: its language ("sv"), or for
+    the easy-to-read version "sv-lattlast" (an Article or a cache's summary of one)."""
+    return f"{article.lang}-{EASY_READ}" if article.easy_read else article.lang
 
 
 @dataclass(frozen=True)
@@ -234,3 +247,5 @@ class Content:
     # Problems in files that did not stop the build: each such file was left out, or its
     # last good version was kept. The publishing report lists them.
     problems: tuple[Problem, ...] = ()
+    # Advice on files that are published as they are (lättläst: long sentences).
+    advice: tuple[Problem, ...] = ()

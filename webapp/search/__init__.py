@@ -42,6 +42,9 @@ class ArticleQuery:
     sort: str = ""
     # Also show versions in the other languages (after this language's).
     include_other_languages: bool = False
+    # Easy-to-read (lättläst) versions: False leaves them out (lists, feeds), True lists
+    # only them (the Lättläst page), None lets them in (search).
+    easy_read: bool | None = False
     page: int = 1
     page_size: int = 10
     # The moment to list at (UTC): only what is public then is listed. None: the present.
@@ -103,7 +106,16 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def versions(self, key: str, now: datetime | None = None) -> dict[str, Article]:
-        """Every public language version of the article with this key, by language."""
+        """Every public language version of the article with this key, by language (not
+        its easy-to-read version: `easy_read`)."""
+
+    @abstractmethod
+    def easy_read(self, key: str, now: datetime | None = None) -> Article | None:
+        """The public easy-to-read (lättläst) version of the article with this key, if any."""
+
+    @abstractmethod
+    def easy_read_article(self, slug: str, now: datetime | None = None) -> Article | None:
+        """The public easy-to-read version with this slug, if any."""
 
     @abstractmethod
     def by_slug_in_any_language(self, slug: str, now: datetime | None = None) -> list[Article]:

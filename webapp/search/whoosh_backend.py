@@ -23,7 +23,7 @@ from whoosh import index
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 
 from webapp import languages
-from webapp.content.model import Article
+from webapp.content.model import EASY_READ, Article, edition
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.lexicon import Lexicon, fold
 from webapp.search.snippets import candidate_words, excerpt
@@ -108,17 +108,26 @@ class WhooshBackend(SearchBackend):
         return found[0] if found else None
 
     def versions(self, key: str, now: datetime | None = None) -> dict[str, Article]:
-        return {article.lang: article for article in self._found("key", key, self._public(now))}
+        visible = self._public(now) & ~self._arrays.mask("easy", "1")
+        return {article.lang: article for article in self._found("key", key, visible)}
+
+    def easy_read(self, key: str, now: datetime | None = None) -> Article | None:
+        found = self._found("key", key, self._public(now) & self._arrays.mask("easy", "1"))
+        return found[0] if found else None
+
+    def easy_read_article(self, slug: str, now: datetime | None = None) -> Article | None:
+        found = self._found("id", f"sv-{EASY_READ}:{slug}", self._public(now))
+        return found[0] if found else None
 
     def by_slug_in_any_language(self, slug: str, now: datetime | None = None) -> list[Article]:
-        return self._found("slug", slug, self._public(now))
+        return self._found("slug", slug, self._public(now) & ~self._arrays.mask("easy", "1"))
 
     def by_old_slug(self, lang: str, slug: str, now: datetime | None = None) -> Article | None:
         found = self._found("old_slugs", f"{lang}:{slug}", self._public(now))
         return found[0] if found else None
 
     def preview(self, key: str, lang: str) -> Article | None:
-        return next((a for a in self._found("key", key, None) if a.lang == lang), None)
+        return next((a for a in self._found("key", key, None) if a.lang == lang and not a.easy_read), None)
 
     def related(self, article: Article, limit: int = 3, now: datetime | None = None) -> list[Article]:
         """Articles sharing the most topics and partners (a partner counts double), newest first."""
@@ -131,6 +140,7 @@ class WhooshBackend(SearchBackend):
             shared += 2 * self._arrays.mask("partners", partner)
         shared[self._arrays.postings("key", article.key)[0]] = 0  # not the article itself
         shared[~(self._arrays.mask("lang", article.lang) & self._listed(now))] = 0
+        shared[self._arrays.mask("easy", "1")] = 0  # its own page lists the easy-to-read ones
         return self._stored_docs(self._best(shared, 0, limit))
 
     def _stored_docs(self, docs: Iterable[int]) -> list[Article]:
@@ -227,6 +237,9 @@ class WhooshBackend(SearchBackend):
             [lang for lang in LANGUAGES if lang != query.lang] if query.include_other_languages else []
         )
         in_language = self._union("lang", languages) & self._listed(query.now)
+        if query.easy_read is not None:
+            easy = self._arrays.mask("easy", "1")
+            in_language &= easy if query.easy_read else ~easy
         groups = {
             "topics": self._union("topics", query.topics),
             "partners": self._union("partners", query.partners),
@@ -242,7 +255,7 @@ class WhooshBackend(SearchBackend):
         snippets: dict[str, str] = {}
         if scores is not None and query.effective_sort == "relevance":
             articles = self._stored_docs(self._best(np.where(selected, scores, 0), start, query.page_size))
-            snippets = {f"{a.lang}:{a.slug}": self._snippet(a, terms) for a in articles}
+            snippets = {f"{edition(a)}:{a.slug}": self._snippet(a, terms) for a in articles}
         else:
             order = self._newest_first[selected[self._newest_first]]
             if query.effective_sort == "oldest":
@@ -257,7 +270,7 @@ class WhooshBackend(SearchBackend):
             facets=self._facets(base, groups),
             snippets=snippets,
             matched_all_words=matched_all,
-            recommended=frozenset(f"{a.lang}:{a.slug}" for a in articles if a.key in bets),
+            recommended=frozenset(f"{edition(a)}:{a.slug}" for a in articles if a.key in bets),
         )
 
     def _match(self, query: ArticleQuery, languages: list[str], in_language: np.ndarray):

@@ -14,7 +14,7 @@ from webapp.search import SearchError
 from webapp.search.whoosh_arrays import ArrayBlocksCodec
 
 # Bump when the schema or the way documents are made changes: old indexes are then rebuilt.
-INDEX_FORMAT = "14"
+INDEX_FORMAT = "15"
 SETTINGS_FILE = "search-settings.json"
 FINGERPRINTS_FILE = "fingerprints.pickle"
 STEMS_FILE = "stems.pickle"

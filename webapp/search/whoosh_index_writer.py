@@ -24,7 +24,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from webapp import languages
 from webapp.content.cache import full_article, pickled_article
-from webapp.content.model import Article, SearchSettings
+from webapp.content.model import Article, SearchSettings, edition
 from webapp.parallel import in_parallel
 from webapp.search import IndexWriter
 from webapp.search.compounds import Vocabulary, candidates, compound_parts
@@ -56,7 +56,8 @@ PARALLEL_BUILD_FROM = 2000  # a full build of this many documents is written on 
 
 def _schema() -> Schema:
     fields = {
-        # "<lang>:<slug>": one document per language version.
+        # "<lang>:<slug>" ("sv-lattlast:<slug>" for an easy-to-read version): one document
+        # per language version.
         "id": ID(unique=True, stored=True),
         # Shared by the language versions of one article (best bets point at it).
         "key": ID(stored=True),
@@ -67,6 +68,8 @@ def _schema() -> Schema:
         # The version's life: "draft", "withdrawn" or "live" (a scheduled version is live
         # with a publication time to come: `published` decides when it shows).
         "state": ID,
+        # "1" for an easy-to-read (lättläst) version: listed on its own page, not in lists.
+        "easy": ID,
         # Filter values: exact ids, several per article.
         "topics": KEYWORD(commas=True),
         "partners": KEYWORD(commas=True),
@@ -144,12 +147,13 @@ class _DocumentMaker:
         names = [name for ref in article.topics + article.partners for name in self.names.get(ref, [])]
         names += [contact.name for contact in article.contacts]
         return {
-            "id": f"{lang}:{article.slug}",
+            "id": f"{edition(article)}:{article.slug}",
             "key": article.key,
             "lang": lang,
             "slug": article.slug,
             "state": "draft" if article.draft else "withdrawn" if article.withdrawn else "live",
-            "old_slugs": ",".join(f"{lang}:{old}" for old in article.old_slugs),
+            "old_slugs": ",".join(f"{edition(article)}:{old}" for old in article.old_slugs),
+            **({"easy": "1"} if article.easy_read else {}),
             "topics": ",".join(article.topics),
             "partners": ",".join(article.partners),
             "year": str(article.published_at.year),
@@ -283,7 +287,7 @@ class WhooshIndexWriter(IndexWriter):
     ) -> int:
         articles = list(articles)
         names = names or {}
-        ids = [f"{article.lang}:{article.slug}" for article in articles]
+        ids = [f"{edition(article)}:{article.slug}" for article in articles]
         fingerprints = dict(zip(ids, map(_fingerprint, articles), strict=True))
         # Names are indexed with every article, so a renamed partner means a full build; so
         # does a new lexicon, which gives words other terms.

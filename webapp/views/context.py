@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp import languages
+from webapp.content.model import edition
 from webapp.i18n import current_language
 from webapp.live import current_build, now
 from webapp.search import SearchError
@@ -217,6 +218,12 @@ def phone_href(number: str) -> str:
     return "tel:" + digits
 
 
+def article_url(article) -> str:
+    """The address of an article version (an easy-to-read one has its own)."""
+    endpoint = "news.easy_read_article" if article.easy_read else "news.article"
+    return url_for(endpoint, lang_code=article.lang, slug=article.slug)
+
+
 def in_its_language(text: str) -> Markup | str:
     """A text as element content, marked with the language it is written in where that is
     not the page's (a fallback: a topic with no Finnish name shows its Swedish one), so a
@@ -248,6 +255,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         public_url=public_url,
         canonical_url=canonical_url,
+        article_url=article_url,
+        article_id=lambda article: f"{edition(article)}:{article.slug}",
         share_links=share_links,
         page_window=page_window,
         page_url=page_url,

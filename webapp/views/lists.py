@@ -7,6 +7,8 @@ block, so the two cannot drift apart.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -35,6 +37,8 @@ def render_list(*, kind: str, topic=None, partner=None):
     if partner is not None:
         filters.partners = (partner.id,)
     query = filters.query(lang, page=page_number(), page_size=current_app.config["PAGE_SIZE"], now=now())
+    if kind == "search":  # search finds easy-to-read versions too, marked as such
+        query = replace(query, easy_read=None)
     guidance_only = kind == "search" and not filters.text
     results = None if guidance_only else results_page(query)
     topic_names, partner_names = localized_names(build, lang)

@@ -8,11 +8,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp import languages
+from webapp.content.model import EASY_READ, EASY_READ_LANGUAGE
 from webapp.i18n import LANGUAGES, collation_key, current_language
 from webapp.live import now
 from webapp.preview import content_version, read_token
 from webapp.search import ArticleQuery
-from webapp.views import is_historic, live_build
+from webapp.views import is_historic, live_build, page_number, results_page
 from webapp.views.context import public_url
 from webapp.views.lists import render_list
 
@@ -36,6 +37,36 @@ def article(slug: str):
         if renamed is not None:
             return redirect(url_for("news.article", slug=renamed.slug), code=301)
         return _article_in_other_language(slug)
+    return render_article(found, build)
+
+
+@bp.get("/lattlast/")
+def easy_read_list():
+    """Every article with an easy-to-read (lättläst) version, newest first. The versions are
+    Swedish whatever the page's language; in another language the page says so."""
+    query = ArticleQuery(
+        lang=EASY_READ_LANGUAGE,
+        easy_read=True,
+        page=page_number(),
+        page_size=current_app.config["PAGE_SIZE"],
+        now=now(),
+    )
+    results = results_page(query)
+    return render_template("news/easy_read.html", results=results)
+
+
+@bp.get("/lattlast/<slug>")
+def easy_read_article(slug: str):
+    """An easy-to-read version: Swedish, so its page is Swedish (from another language's
+    address, it is sent there)."""
+    if current_language() != EASY_READ_LANGUAGE:
+        return redirect(url_for("news.easy_read_article", lang_code=EASY_READ_LANGUAGE, slug=slug), code=301)
+    build = live_build()
+    found = build.search.easy_read_article(slug, now())
+    if found is None:
+        if build.removed(f"{EASY_READ_LANGUAGE}-{EASY_READ}:{slug}", now()):
+            abort(410, description=_("This news article has been removed from the site."))
+        abort(404, description=_("There is no news article at this address."))
     return render_article(found, build)
 
 
@@ -64,8 +95,24 @@ def preview(token: str):
 
 
 def render_article(found, build, preview: bool = False):
-    """The article page of version `found`; a preview shows it whatever its state."""
+    """The article page of version `found`; a preview shows it whatever its state. Every
+    version links its easy-to-read (lättläst) version, which links back to the article."""
     versions = build.search.versions(found.key, now())
+    easy_version = None if found.easy_read else build.search.easy_read(found.key, now())
+    if found.easy_read:  # its own page: the switch offers no other language
+        g.alternates = {found.lang: url_for("news.easy_read_article", lang_code=found.lang, slug=found.slug)}
+        return render_template(
+            "news/article.html",
+            article=found,
+            versions={},
+            regular_version=versions.get(found.lang),
+            missing_notes=[],
+            newer_versions=[],
+            related=[],
+            structured_data=_news_article_data(found, {}, build),
+            historic=is_historic(found, build),
+            preview=preview,
+        )
     if preview:
         versions = {**versions, found.lang: found}
     # The language switch offers the versions that exist, and only those.
@@ -79,6 +126,7 @@ def render_article(found, build, preview: bool = False):
         article=found,
         versions=versions,
         missing_notes=_missing_translation_notes(found.lang, versions),
+        easy_version=easy_version,
         newer_versions=[v for v in versions.values() if v.last_changed_at > found.last_changed_at],
         related=build.search.related(found, now=now()),
         structured_data=_news_article_data(found, versions, build),
