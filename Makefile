@@ -22,7 +22,7 @@ CONTENT_FILES := $(shell find content -type f)
 BUILD_CODE := $(wildcard webapp/content/*.py webapp/search/*.py) webapp/build.py webapp/cli.py
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run serve test test-fast build install lint translations clean bench bench-scale
+.PHONY: run serve test test-fast build install lint translations clean bench bench-scale cluster-test
 
 # The watcher publishes every saved content file while the server runs (see README).
 run: install var/build.stamp
@@ -88,6 +88,14 @@ bench: install var/build.stamp
 	$(BIN)/python bench/page_memos.py
 	$(BIN)/python bench/hostile_content.py
 	$(BIN)/python bench/lighthouse_performance.py
+	$(BIN)/python deploy/cluster_test.py --long
+
+# Three origin hosts in network namespaces behind the shipped nginx (needs root): a host
+# dying under load, publishing, a damaged build, a thundering herd. The short form runs
+# in `make test` (tests/web/test_cluster.py); `make bench` runs the long one.
+cluster-test: install
+	bash scripts/ensure-nginx.sh
+	$(BIN)/python deploy/cluster_test.py
 
 bench-scale: install
 	bash bench/scale.sh
