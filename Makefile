@@ -37,7 +37,8 @@ serve:
 test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-nginx.sh
-	$(BIN)/ruff check webapp tests bench
+	bash scripts/ensure-iproute2.sh
+	$(BIN)/ruff check webapp tests bench deploy
 	$(BIN)/pytest
 
 # The inner loop: everything but the browser tests and the slow ones (real servers, large
@@ -95,6 +96,7 @@ bench: install var/build.stamp
 # in `make test` (tests/web/test_cluster.py); `make bench` runs the long one.
 cluster-test: install
 	bash scripts/ensure-nginx.sh
+	bash scripts/ensure-iproute2.sh
 	$(BIN)/python deploy/cluster_test.py
 
 bench-scale: install
