@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp import caching, cli, i18n, security
+from webapp import caching, cli, i18n, languages, security
 from webapp.config import from_environment
 from webapp.live import LiveBuild
 from webapp.views import context, errors, feeds, news, pages
@@ -14,6 +14,8 @@ from webapp.views import search as search_views  # not `search`: that is the web
 def create_app(config: dict | None = None) -> Flask:
     """Create the app. `config` overrides settings (tests point it at their own content)."""
     settings = from_environment(config)
+    # The site's languages (content/site.yaml, read when the process starts), the default first.
+    settings.update(LANGUAGES=languages.SITE, BABEL_DEFAULT_LOCALE=languages.DEFAULT)
     app = Flask(__name__, static_folder=str(settings["STATIC_DIR"]), static_url_path="/static")
     app.config.update(settings)
     app.extensions["live_build"] = LiveBuild(app.config["BUILDS_DIR"])

@@ -41,11 +41,7 @@ class Config:
 
 def from_environment(overrides: dict | None = None) -> dict:
     """Return the settings: defaults, then NEWS_* environment variables, then `overrides`."""
-    from webapp import languages  # which reads this module's content_dir()
-
     settings = {key: getattr(Config, key) for key in dir(Config) if key.isupper()}
-    # The site's languages (content/site.yaml, read at start), the default first.
-    settings["LANGUAGES"], settings["BABEL_DEFAULT_LOCALE"] = languages.SITE, languages.DEFAULT
     for key in ("CONTENT_DIR", "BUILDS_DIR", "CACHE_DIR"):
         if f"NEWS_{key}" in os.environ:
             settings[key] = Path(os.environ[f"NEWS_{key}"])

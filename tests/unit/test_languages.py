@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import yaml
 
-from webapp import config, i18n, languages
+from webapp import create_app, i18n, languages
 from webapp.config import PROJECT_ROOT
 from webapp.content import fields
 from webapp.search import lexicon, whoosh_analysis, whoosh_backend, whoosh_index_writer
@@ -20,7 +20,7 @@ def test_every_part_reads_the_one_list_from_site_yaml():
     site = languages.SITE
     listed = yaml.safe_load((PROJECT_ROOT / "content" / "site.yaml").read_text(encoding="utf-8"))["languages"]
     assert site == tuple(entry["code"] for entry in listed)
-    settings = config.from_environment()
+    settings = create_app().config
     assert i18n.LANGUAGES == settings["LANGUAGES"] == fields.LANGUAGES == site
     assert whoosh_backend.LANGUAGES == whoosh_index_writer.LANGUAGES == site
     assert i18n.DEFAULT_LANGUAGE == settings["BABEL_DEFAULT_LOCALE"] == site[0]

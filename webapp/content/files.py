@@ -70,15 +70,21 @@ def walk(
 def find_images(folder: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The images in `folder`: name (relative, with /) -> path, for each regular file of an
     image type whose content is of that type; and (path, message) for everything else."""
+    return _find(folder, image_problem)
+
+
+def _find(folder: str, problem_of) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The files in `folder` of which `problem_of(path, size)` finds nothing wrong, by name;
+    and (path, message) for the others and for what is not a regular file."""
     files, refused = walk(folder)
-    images = {}
+    found = {}
     for path, (_, size) in files:
-        problem = image_problem(path, size)
+        problem = problem_of(path, size)
         if problem:
             refused.append((path, problem))
         else:
-            images[os.path.relpath(path, folder).replace(os.sep, "/")] = path
-    return images, sorted(refused)
+            found[os.path.relpath(path, folder).replace(os.sep, "/")] = path
+    return found, sorted(refused)
 
 
 def image_problem(path: str, size: int) -> str | None:
@@ -156,15 +162,7 @@ CAPTIONS_FILE_MAX_BYTES = 1024 * 1024
 
 def find_media(folder: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The videos and caption files in `folder`, as `find_images` finds images."""
-    files, refused = walk(folder)
-    media = {}
-    for path, (_, size) in files:
-        problem = media_problem(path, size)
-        if problem:
-            refused.append((path, problem))
-        else:
-            media[os.path.relpath(path, folder).replace(os.sep, "/")] = path
-    return media, sorted(refused)
+    return _find(folder, media_problem)
 
 
 def media_problem(path: str, size: int) -> str | None:

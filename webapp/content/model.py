@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from webapp.content.cache import CachedArticle
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -229,6 +226,23 @@ class Alert:
     ends_at: datetime | None = None  # UTC; None: until the file is removed
 
 
+class ArticleSummary(Protocol):
+    """What every version in Content.articles answers without being read whole: an Article
+    does, and so does the article cache's summary of an unchanged one (CachedArticle)."""
+
+    key: str
+    lang: str
+    slug: str
+    published_at: datetime
+    old_slugs: tuple[str, ...]
+    source: str
+    fingerprint: str
+    draft: bool
+    image: Image | None
+    videos: tuple[Video, ...]
+    easy_read: bool
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything the loader read, validated."""
@@ -236,9 +250,9 @@ class Content:
     site: Site
     topics: dict[str, Topic]
     partners: dict[str, Partner]
-    # Each a whole Article, or an unchanged one's summary (CachedArticle): its other fields
-    # are read with full_article (webapp/content/cache.py), never by touching them.
-    articles: list[Article | CachedArticle]
+    # Each a whole Article, or an unchanged one's summary (the article cache's CachedArticle):
+    # its other fields are read with full_article (webapp/content/cache.py).
+    articles: list[ArticleSummary]
     pages: list[Page]
     images: dict[str, str] = field(default_factory=dict)  # name -> absolute source path
     media: dict[str, str] = field(default_factory=dict)  # videos and captions published, the same way
