@@ -11,7 +11,9 @@ deploy/publish.py. Then, under steady load:
   and then an older one;
 - a host serving an old build (it missed a publish) until it catches up;
 - a damaged copy of a build: the host refuses to switch and keeps serving;
-- a thundering herd on a page not in the cache: how many requests reach the origins.
+- a thundering herd on a page not in the cache: how many requests reach the origins;
+- slow clients: thousands of connections that never finish their headers, held by nginx
+  while a reader reads (bench/slowloris.py).
 
     sudo .venv/bin/python deploy/cluster_test.py            # the short form (make test)
     sudo .venv/bin/python deploy/cluster_test.py --long     # the long form (make bench)
@@ -40,7 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from publish import live_build_id, publish, receive  # noqa: E402
+
+from bench import slowloris  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(PROJECT_ROOT / ".venv" / "bin" / "python")
@@ -361,7 +366,7 @@ def main() -> int:
             "cluster_test: needs root for network namespaces (make test runs as root in CI)", file=sys.stderr
         )
         return 2
-    seconds, readers, herd = (20.0, 16, 500) if options.long else (3.0, 8, 100)
+    seconds, readers, herd, slow = (20.0, 16, 500, 2000) if options.long else (3.0, 8, 100, 500)
     rows, failures = [], []
 
     def row(name: str, samples: list[Sample], note: str = "") -> None:
@@ -473,6 +478,22 @@ def main() -> int:
         )
         if reached > 1 or len(answers) != herd:
             failures.append(f"herd: {reached} origin requests for {herd} readers")
+
+        # Slow clients in front of the three: nginx holds them, readers go on.
+        held = slowloris.run(
+            f"http://127.0.0.1:{cluster.nginx_port}/sv/", connections=slow, seconds=max(6.0, seconds)
+        )
+        reader_errors = sum(held.errors.values()) + sum(n for code, n in held.statuses.items() if code != 200)
+        rows.append(
+            f"| {slow} slow clients (headers never finished) | {HOSTS} | {len(held.latencies)} | "
+            f"{reader_errors} | {held.percentile(0.5) * 1000:.1f} | {held.percentile(0.99) * 1000:.1f} | "
+            f"{max(held.latencies, default=0) * 1000:.0f} | – | "
+            f"{held.held_after_ramp} held open at the least |"
+        )
+        if reader_errors or not held.latencies:
+            failures.append(
+                f"slow clients: the reader saw {reader_errors} errors, {len(held.latencies)} answers"
+            )
 
     print(
         "| phase | hosts | requests | errors | p50 ms | p99 ms | max ms | newer, then older | note |\n"
