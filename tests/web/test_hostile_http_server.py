@@ -240,3 +240,11 @@ def test_unicode_digits_through_the_real_servers_are_no_server_error(port, query
         assert status < 500, (target, status)
         if status >= 400:
             assert_safe(status, headers, body)
+
+
+def test_nginx_limits_a_flood_of_searches_in_every_site_language(nginx):
+    """Search is the page that costs the app work when not cached: nginx answers one address's
+    flood with 429 in every language (its limit once named Swedish and English only)."""
+    for lang in ("ar", "fi", "sv"):
+        statuses = [exchange(nginx, get(f"/{lang}/search?q=flod{number}"))[0] for number in range(60)]
+        assert 429 in statuses, (lang, statuses)

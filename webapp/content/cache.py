@@ -22,10 +22,9 @@ import pickle
 import uuid
 import weakref
 from collections.abc import Callable, Set
-from datetime import datetime
 from pathlib import Path
 
-from webapp.content.model import Article, Image, Video
+from webapp.content.model import Article, ArticleSummary
 
 CODE = sorted(Path(__file__).parent.glob("*.py"))  # the content package: what reads articles
 MODEL = [Path(__file__).with_name(name) for name in ("model.py", "cache.py")]  # what pickles hold
@@ -54,27 +53,12 @@ class CachedArticle:
     Article is read when asked for (`article()`, or `full_article` for either kind), from
     its pack or, if that is gone, its source; no other attribute loads it behind your back."""
 
-    SUMMARY = (
-        "key", "lang", "slug", "published_at", "old_slugs", "source", "fingerprint", "draft", "image",
-        "videos", "easy_read",
-    )  # fmt: skip
+    SUMMARY = tuple(ArticleSummary.__annotations__)  # the fields, declared once in the model
     __slots__ = (*SUMMARY, "_cache", "_path", "_where", "_reparse", "_article")
-
-    key: str
-    lang: str
-    slug: str
-    published_at: datetime
-    old_slugs: tuple[str, ...]
-    source: str
-    fingerprint: str
-    draft: bool  # a build lists what is public without reading every article
-    image: Image | None  # a build publishes only the images that articles show
-    videos: tuple[Video, ...]  # and only the videos, captions and posters
-    easy_read: bool  # keys and slugs are claimed per edition (model.edition)
 
     def __init__(self, entry: tuple, cache: ArticleCache, path: str, reparse: Callable[[str], Article]):
         # One unpacking into slots: a build reads these fields of every article many times.
-        (
+        (  # in SUMMARY's order (the model's ArticleSummary)
             self.key,
             self.lang,
             self.slug,

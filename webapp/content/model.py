@@ -153,10 +153,18 @@ EASY_READ = "lattlast"  # lättläst: easy-to-read Swedish
 EASY_READ_LANGUAGE = "sv"  # the language that has easy-to-read versions: <key>.sv-lattlast.md
 
 
+EASY_READ_EDITION = f"{EASY_READ_LANGUAGE}-{EASY_READ}"  # "sv-lattlast"
+
+
 def edition(article) -> str:
     """The namespace of an article version's key and slugs: its language ("sv"), or for
     the easy-to-read version "sv-lattlast" (an Article or a cache's summary of one)."""
-    return f"{article.lang}-{EASY_READ}" if article.easy_read else article.lang
+    return EASY_READ_EDITION if article.easy_read else article.lang
+
+
+def version_id(article) -> str:
+    """"<edition>:<slug>": one article version, in the index, the registry and the pages."""
+    return f"{edition(article)}:{article.slug}"
 
 
 @dataclass(frozen=True)
@@ -228,7 +236,8 @@ class Alert:
 
 class ArticleSummary(Protocol):
     """What every version in Content.articles answers without being read whole: an Article
-    does, and so does the article cache's summary of an unchanged one (CachedArticle)."""
+    does, and so does the article cache's summary of an unchanged one (CachedArticle, whose
+    fields these are)."""
 
     key: str
     lang: str
@@ -237,10 +246,10 @@ class ArticleSummary(Protocol):
     old_slugs: tuple[str, ...]
     source: str
     fingerprint: str
-    draft: bool
-    image: Image | None
-    videos: tuple[Video, ...]
-    easy_read: bool
+    draft: bool  # a build lists what is public without reading every article
+    image: Image | None  # a build publishes only the images that articles show
+    videos: tuple[Video, ...]  # and only the videos, captions and posters
+    easy_read: bool  # keys and slugs are claimed per edition
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from whoosh import index
 from whoosh.query import And, NullQuery, Or, Prefix, Term
 
 from webapp import languages
-from webapp.content.model import EASY_READ, Article, edition
+from webapp.content.model import EASY_READ_EDITION, Article, version_id
 from webapp.search import ArticleQuery, Facets, ResultPage, SearchBackend, SearchError
 from webapp.search.lexicon import Lexicon, fold
 from webapp.search.snippets import candidate_words, excerpt
@@ -116,7 +116,7 @@ class WhooshBackend(SearchBackend):
         return found[0] if found else None
 
     def easy_read_article(self, slug: str, now: datetime | None = None) -> Article | None:
-        found = self._found("id", f"sv-{EASY_READ}:{slug}", self._public(now))
+        found = self._found("id", f"{EASY_READ_EDITION}:{slug}", self._public(now))
         return found[0] if found else None
 
     def by_slug_in_any_language(self, slug: str, now: datetime | None = None) -> list[Article]:
@@ -255,7 +255,7 @@ class WhooshBackend(SearchBackend):
         snippets: dict[str, str] = {}
         if scores is not None and query.effective_sort == "relevance":
             articles = self._stored_docs(self._best(np.where(selected, scores, 0), start, query.page_size))
-            snippets = {f"{edition(a)}:{a.slug}": self._snippet(a, terms) for a in articles}
+            snippets = {version_id(a): self._snippet(a, terms) for a in articles}
         else:
             order = self._newest_first[selected[self._newest_first]]
             if query.effective_sort == "oldest":
@@ -270,7 +270,7 @@ class WhooshBackend(SearchBackend):
             facets=self._facets(base, groups),
             snippets=snippets,
             matched_all_words=matched_all,
-            recommended=frozenset(f"{edition(a)}:{a.slug}" for a in articles if a.key in bets),
+            recommended=frozenset(version_id(a) for a in articles if a.key in bets),
         )
 
     def _match(self, query: ArticleQuery, languages: list[str], in_language: np.ndarray):

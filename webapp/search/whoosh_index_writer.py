@@ -24,7 +24,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
 from webapp import languages
 from webapp.content.cache import full_article, pickled_article
-from webapp.content.model import Article, SearchSettings, edition
+from webapp.content.model import Article, SearchSettings, edition, version_id
 from webapp.parallel import in_parallel
 from webapp.search import IndexWriter
 from webapp.search.compounds import Vocabulary, candidates, compound_parts
@@ -147,7 +147,7 @@ class _DocumentMaker:
         names = [name for ref in article.topics + article.partners for name in self.names.get(ref, [])]
         names += [contact.name for contact in article.contacts]
         return {
-            "id": f"{edition(article)}:{article.slug}",
+            "id": version_id(article),
             "key": article.key,
             "lang": lang,
             "slug": article.slug,
@@ -287,7 +287,7 @@ class WhooshIndexWriter(IndexWriter):
     ) -> int:
         articles = list(articles)
         names = names or {}
-        ids = [f"{edition(article)}:{article.slug}" for article in articles]
+        ids = [version_id(article) for article in articles]
         fingerprints = dict(zip(ids, map(_fingerprint, articles), strict=True))
         # Names are indexed with every article, so a renamed partner means a full build; so
         # does a new lexicon, which gives words other terms.

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp import languages
-from webapp.content.model import edition
+from webapp.content.model import version_id
 from webapp.i18n import current_language
 from webapp.live import current_build, now
 from webapp.search import SearchError
@@ -256,7 +256,7 @@ def init_app(app: Flask) -> None:
         public_url=public_url,
         canonical_url=canonical_url,
         article_url=article_url,
-        article_id=lambda article: f"{edition(article)}:{article.slug}",
+        article_id=version_id,
         share_links=share_links,
         page_window=page_window,
         page_url=page_url,

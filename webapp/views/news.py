@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp import languages
-from webapp.content.model import EASY_READ, EASY_READ_LANGUAGE
+from webapp.content.model import EASY_READ_EDITION, EASY_READ_LANGUAGE
 from webapp.i18n import LANGUAGES, collation_key, current_language
 from webapp.live import now
 from webapp.preview import content_version, read_token
@@ -64,7 +64,7 @@ def easy_read_article(slug: str):
     build = live_build()
     found = build.search.easy_read_article(slug, now())
     if found is None:
-        if build.removed(f"{EASY_READ_LANGUAGE}-{EASY_READ}:{slug}", now()):
+        if build.removed(f"{EASY_READ_EDITION}:{slug}", now()):
             abort(410, description=_("This news article has been removed from the site."))
         abort(404, description=_("There is no news article at this address."))
     return render_article(found, build)
@@ -98,37 +98,29 @@ def render_article(found, build, preview: bool = False):
     """The article page of version `found`; a preview shows it whatever its state. Every
     version links its easy-to-read (lättläst) version, which links back to the article."""
     versions = build.search.versions(found.key, now())
-    easy_version = None if found.easy_read else build.search.easy_read(found.key, now())
-    if found.easy_read:  # its own page: the switch offers no other language
+    regular_version, easy_version = None, None
+    if found.easy_read:  # its own page: links back to the article; the switch offers nothing
+        regular_version, versions = versions.get(found.lang), {}
         g.alternates = {found.lang: url_for("news.easy_read_article", lang_code=found.lang, slug=found.slug)}
-        return render_template(
-            "news/article.html",
-            article=found,
-            versions={},
-            regular_version=versions.get(found.lang),
-            missing_notes=[],
-            newer_versions=[],
-            related=[],
-            structured_data=_news_article_data(found, {}, build),
-            historic=is_historic(found, build),
-            preview=preview,
-        )
-    if preview:
-        versions = {**versions, found.lang: found}
-    # The language switch offers the versions that exist, and only those.
-    g.alternates = {
-        other: url_for("news.article", lang_code=other, slug=versions[other].slug)
-        for other in LANGUAGES
-        if other in versions
-    }
+    else:
+        easy_version = build.search.easy_read(found.key, now())
+        if preview:
+            versions = {**versions, found.lang: found}
+        # The language switch offers the versions that exist, and only those.
+        g.alternates = {
+            other: url_for("news.article", lang_code=other, slug=versions[other].slug)
+            for other in LANGUAGES
+            if other in versions
+        }
     return render_template(
         "news/article.html",
         article=found,
         versions=versions,
-        missing_notes=_missing_translation_notes(found.lang, versions),
+        missing_notes=[] if found.easy_read else _missing_translation_notes(found.lang, versions),
         easy_version=easy_version,
+        regular_version=regular_version,
         newer_versions=[v for v in versions.values() if v.last_changed_at > found.last_changed_at],
-        related=build.search.related(found, now=now()),
+        related=[] if found.easy_read else build.search.related(found, now=now()),
         structured_data=_news_article_data(found, versions, build),
         historic=is_historic(found, build),
         preview=preview,
