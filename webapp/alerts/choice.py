@@ -1,0 +1,94 @@
+"""What a subscriber asks for: which news (language, topics, partners, words) and how often.
+
+The choice comes from the list the reader was on: the same query arguments as every list
+(webapp/views/filters.py), so "Get emails" on a filtered view subscribes to what it shows.
+Years and page numbers are left out (new articles are this year's); an unknown topic or
+partner is dropped with the same note the list shows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.lists import format_list
+from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
+
+from webapp import languages
+from webapp.content.model import Article
+
+# How often, in the order the form offers them, with the window between two e-mails.
+FREQUENCIES = {
+    "immediately": 0,
+    "daily": 24 * 3600,
+    "weekly": 7 * 24 * 3600,
+}
+FREQUENCY_LABELS = {
+    "immediately": lazy_gettext("As soon as they are published"),
+    "daily": lazy_gettext("At most once a day"),
+    "weekly": lazy_gettext("At most once a week"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The news one subscription follows, in one language."""
+
+    lang: str
+    topics: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    text: str = ""
+
+    def to_json(self) -> str:
+        """The stored form: canonical, so the same choice is always the same string."""
+        data = {"topics": sorted(self.topics), "partners": sorted(self.partners), "q": self.text}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, lang: str, stored: str) -> Choice:
+        data = json.loads(stored)
+        return cls(lang, tuple(data["topics"]), tuple(data["partners"]), data["q"])
+
+    def query_args(self) -> dict[str, list[str] | str]:
+        """The list's query arguments that show this choice (for links back to it)."""
+        args: dict[str, list[str] | str] = {"topic": list(self.topics), "partner": list(self.partners)}
+        if self.text:
+            args["q"] = self.text
+        return args
+
+    def matches(self, article: Article) -> bool:
+        """Whether `article` is news this choice follows, leaving the words aside (the search
+        engine decides those: see webapp/alerts/sender.py)."""
+        return (
+            article.lang == self.lang
+            and not article.easy_read
+            and (not self.topics or bool(set(self.topics) & set(article.topics)))
+            and (not self.partners or bool(set(self.partners) & set(article.partners)))
+        )
+
+    def describe(self, topic_names: dict[str, str], partner_names: dict[str, str]) -> str:
+        """In words, in the current locale: "News about Water and sea from SMHI, in Swedish"."""
+        locale = str(get_locale())
+        rtl = languages.DIRECTIONS.get(str(get_locale())) == "rtl"
+
+        def isolated(texts) -> list[str]:  # see webapp/views/filters.py describe
+            return [f"\u2068{text}\u2069" if rtl else str(text) for text in texts]
+
+        sentence = _("News")
+        if self.topics:
+            names = isolated(topic_names.get(t, t) for t in self.topics)
+            sentence += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
+        if self.partners:
+            names = isolated(partner_names.get(p, p) for p in self.partners)
+            sentence += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
+        if self.text:
+            sentence += " " + _("matching “%(query)s”", query=isolated([self.text])[0])
+        return _("%(news)s, in %(language)s", news=sentence, language=language_name(self.lang))
+
+
+def language_name(lang: str) -> str:
+    """The name of language `lang` in the current locale ("svenska", "Swedish")."""
+    name = Locale.parse(lang).get_display_name(str(get_locale())) or lang
+    return name
