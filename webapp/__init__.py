@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import caching, cli, i18n, languages, security
+from webapp import alerts, caching, cli, i18n, languages, security
 from webapp.config import from_environment
 from webapp.live import LiveBuild
 from webapp.views import context, errors, feeds, news, pages
@@ -29,9 +30,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.site_bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pages.localized_bp, url_prefix=in_language)
+    alerts.init_app(app, in_language)
     context.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     caching.init_app(app)
+    if app.config["PROXIES"]:
+        # The client's address as the proxies in front saw it (the subscription form's limits).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"])
 
     return app

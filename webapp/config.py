@@ -37,6 +37,25 @@ class Config:
     # Where searches that found nothing and followed suggestions are counted (one file per
     # worker and day: webapp/search_log.py); None: search-log/ beside BUILDS_DIR.
     SEARCH_LOG_DIR = None
+    # How many proxies in front of the app set X-Forwarded-For (the shipped nginx: 1); the
+    # address they name is the client's, for the subscription form's rate limit.
+    PROXIES = 0
+    # E-mail alerts (webapp/alerts/). The database: a SQLAlchemy URL, for several machines
+    # postgresql+psycopg://user:password@host/name; None: a SQLite file beside BUILDS_DIR.
+    ALERTS_DATABASE_URL = None
+    # Signs the links in alert e-mails and the form token: the same on every machine.
+    # None: a random one kept in a file beside BUILDS_DIR (one machine).
+    ALERTS_SECRET = None
+    # smtp://[user:password@]host[:port][?starttls=1] or smtps://...; None: the e-mails are
+    # written to ALERTS_MAILDIR instead (the demo).
+    ALERTS_SMTP_URL = None
+    ALERTS_MAILDIR = PROJECT_ROOT / "var" / "mail"
+    ALERTS_FROM = "Nyheter <nyheter@localhost>"
+    # Hours a confirmation link works; an unconfirmed request is deleted after them.
+    ALERTS_CONFIRM_HOURS = 48
+    # Subscription requests allowed per address a day and per client an hour.
+    ALERTS_PER_ADDRESS_A_DAY = 5
+    ALERTS_PER_CLIENT_AN_HOUR = 30
 
 
 def from_environment(overrides: dict | None = None) -> dict:
@@ -55,6 +74,14 @@ def from_environment(overrides: dict | None = None) -> dict:
         settings["SEARCH_LOG_DIR"] = Path(os.environ["NEWS_SEARCH_LOG_DIR"]).absolute()
     if "NEWS_PAGE_SIZE" in os.environ:
         settings["PAGE_SIZE"] = int(os.environ["NEWS_PAGE_SIZE"])
+    for key in ("ALERTS_DATABASE_URL", "ALERTS_SECRET", "ALERTS_SMTP_URL", "ALERTS_FROM"):
+        if os.environ.get(f"NEWS_{key}"):
+            settings[key] = os.environ[f"NEWS_{key}"]
+    for key in ("PROXIES", "ALERTS_CONFIRM_HOURS", "ALERTS_PER_ADDRESS_A_DAY", "ALERTS_PER_CLIENT_AN_HOUR"):
+        if os.environ.get(f"NEWS_{key}"):
+            settings[key] = int(os.environ[f"NEWS_{key}"])
+    if os.environ.get("NEWS_ALERTS_MAILDIR"):
+        settings["ALERTS_MAILDIR"] = Path(os.environ["NEWS_ALERTS_MAILDIR"]).absolute()
     settings.update(overrides or {})
     for key in ("CONTENT_DIR", "BUILDS_DIR", "CACHE_DIR"):
         # Relative to where the command runs, as a shell user means it (Flask would

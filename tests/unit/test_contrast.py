@@ -35,6 +35,7 @@ PAIRS = [
     ("link", "surface", 4.5, "links in boxes and the footer"),
     ("text-muted", "background", 4.5, "dates and secondary text"),
     ("text-muted", "surface", 4.5, "secondary text in boxes"),
+    ("error", "background", 4.5, "error messages and their links"),
     ("border", "background", 3.0, "borders of inputs, tags and pagination"),
     ("border", "surface", 3.0, "borders inside boxes"),
     ("focus", "background", 3.0, "focus outline on the page"),

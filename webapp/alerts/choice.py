@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from babel import Locale
 from babel.lists import format_list
 from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 
 from webapp import languages
 from webapp.content.model import Article
+from webapp.views.context import language_name
 
 # How often, in the order the form offers them, with the window between two e-mails.
 FREQUENCIES = {
@@ -86,9 +86,3 @@ class Choice:
         if self.text:
             sentence += " " + _("matching “%(query)s”", query=isolated([self.text])[0])
         return _("%(news)s, in %(language)s", news=sentence, language=language_name(self.lang))
-
-
-def language_name(lang: str) -> str:
-    """The name of language `lang` in the current locale ("svenska", "Swedish")."""
-    name = Locale.parse(lang).get_display_name(str(get_locale())) or lang
-    return name

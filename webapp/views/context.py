@@ -131,6 +131,17 @@ def feed_url(kind: str, topic=None, partner=None) -> str:
     return url_for("feeds.news_feed", **args)
 
 
+def alerts_url(kind: str, topic=None, partner=None) -> str:
+    """The page that subscribes to e-mails about the list on this page, with its filters
+    (years and order left out: new articles are this year's, and e-mails list newest first)."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in ("q", "topic", "partner")}
+    if kind == "topic" and topic is not None:
+        args["topic"] = [topic.id]
+    if kind == "partner" and partner is not None:
+        args["partner"] = [partner.id]
+    return url_for("alerts.subscribe", **args)
+
+
 def report_problem_url() -> str:
     """A pre-filled e-mail to the authority about an accessibility problem on this page."""
     build = _build_or_none()
@@ -263,6 +274,7 @@ def init_app(app: Flask) -> None:
         filter_url=filter_url,
         search_again_url=search_again_url,
         feed_url=feed_url,
+        alerts_url=alerts_url,
         report_problem_url=report_problem_url,
         language_name=language_name,
         article_body=article_body,
