@@ -77,7 +77,7 @@ var/build.stamp: $(CONTENT_FILES) $(BUILD_CODE) $(CATALOGUES) $(BIN)/.installed
 
 # For maintainers: pull new strings from the code into the catalogues.
 translations: $(BIN)/.installed
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --omit-header -k lazy_gettext -F babel.cfg -o translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 # Figures, not assertions: see docs/performance.md. bench-scale writes corpora of 1,000,

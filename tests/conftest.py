@@ -96,3 +96,30 @@ def app(demo_builds):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the run (tests/postgres.py)."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def alerts_database(request, tmp_path) -> str:
+    """A fresh, empty alerts database: each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/alerts.sqlite3"
+    return request.getfixturevalue("postgres").database()
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on loopback that keeps what it receives (tests/mail_server.py)."""
+    from tests.mail_server import MailServer
+
+    with MailServer() as server:
+        yield server

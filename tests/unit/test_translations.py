@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from webapp import languages
 from webapp.config import PROJECT_ROOT
 
-METHODS = [("webapp/**.py", "python"), ("webapp/templates/**.html", "jinja2")]
+METHODS = [
+    ("webapp/**.py", "python"),
+    ("webapp/templates/**.html", "jinja2"),
+    ("webapp/templates/**.txt", "jinja2"),  # the plain-text part of alert e-mails
+]
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 
 
 def messages_in_code() -> set[str]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(PROJECT_ROOT), METHODS):
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(PROJECT_ROOT), METHODS, keywords=KEYWORDS
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

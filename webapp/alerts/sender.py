@@ -111,11 +111,12 @@ class Sender:
 
     def _send_digests(self, build: Build, now: datetime, report: RunReport) -> None:
         recent = recent_articles(build, now)
-        first_time = not self.store.seen_any()
-        seen = self.store.record_seen(
-            # The first run on a site takes what is there as already old, at its own date.
-            {v: (a.published_at if first_time else now) for v, a in recent.items()}
-        )
+        # The sender's first run on a site takes what is public as already there, at its
+        # own date; after it, an article is new from the run that first sees it.
+        first_run = self.store.state("started") is None
+        seen = self.store.record_seen({v: (a.published_at if first_run else now) for v, a in recent.items()})
+        if first_run:
+            self.store.set_state("started", now.isoformat())
         report.articles_seen = len(seen)
         if not seen:
             return

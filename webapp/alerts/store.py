@@ -305,10 +305,6 @@ class Store:
             ).all()
         return {row.version: row.first_seen_at for row in stored}
 
-    def seen_any(self) -> bool:
-        with self.engine.connect() as db:
-            return db.scalar(select(articles_seen.c.version).limit(1)) is not None
-
     def due(self, now: datetime, newest: datetime, batch: int = 1000) -> Iterator[list[Subscription]]:
         """Confirmed subscriptions that may get an e-mail now and have seen nothing after
         `newest` (the latest first-seen moment), in batches, by id."""
