@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=8)
 # Waits before the next try after SMTP refused an e-mail for now; then it is given up.
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+# E-mails claimed in the ledger and handed to SMTP together (see Sender._deliver).
+CHUNK = 25
 # A ledger row still "sending" after this was left by a sender that stopped.
 STOPPED_AFTER = timedelta(minutes=10)
 # Ledger rows and seen articles are kept this long (longer than LOOKBACK: the ledger is
@@ -105,7 +107,9 @@ class Sender:
                 self.store.set_delivery_state([message_id], "dead", now, error="no longer public")
                 continue
             report.retried += 1
-            self._send(build, subscription, message_id, articles, attempts, now, report)
+            self._record(
+                {self._send(build, subscription, articles, attempts, now, report): [message_id]}, now
+            )
 
     # --- new articles -----------------------------------------------------------------------
 
@@ -135,40 +139,52 @@ class Sender:
                 if new:
                     new.sort(key=lambda a: a.published_at, reverse=True)
                     messages[uuid.uuid4().hex] = (subscription, new)
+            self._deliver(build, messages, now, report)
+            self.store.mark_checked([s.id for s in batch], now)
+
+    def _deliver(self, build: Build, messages: dict, now: datetime, report: RunReport) -> None:
+        """Send new e-mails (message id -> (subscription, articles)) in chunks: a chunk's
+        ledger rows are written ("sending") before it goes to SMTP and its outcomes after,
+        so a sender that crashes leaves at most one chunk "uncertain" (never sent again),
+        and a run costs a few statements per chunk, not per e-mail."""
+        items = list(messages.items())
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
             planned = [
                 {"subscription_id": subscription.id, "version": version_id(a), "message_id": message_id}
-                for message_id, (subscription, articles) in messages.items()
+                for message_id, (subscription, articles) in chunk
                 for a in articles
             ]
             written = self.store.claim_deliveries(planned, now)
-            for message_id, (subscription, articles) in messages.items():
+            outcomes = defaultdict(list)
+            for message_id, (subscription, articles) in chunk:
+                # Articles another sender (or an earlier run) wrote first are theirs to send.
                 articles = [a for a in articles if (subscription.id, version_id(a)) in written]
                 if articles:
                     report.digests += 1
-                    self._send(build, subscription, message_id, articles, 1, now, report)
-            self.store.mark_checked([s.id for s in batch], now)
+                    outcomes[self._send(build, subscription, articles, 1, now, report)].append(message_id)
+            self._record(outcomes, now)
 
-    def _send(self, build, subscription, message_id, articles, attempts, now, report) -> None:
-        """Send one e-mail whose ledger rows say "sending", and record what became of it."""
+    def _send(self, build, subscription, articles, attempts, now, report) -> tuple:
+        """Hand one e-mail to SMTP; return its outcome: (state, error, next attempt)."""
         outgoing = self.compose.digest(build, subscription, articles)
         try:
             self.transport.send(build_message(outgoing, self.sender_address, now))
         except Refused as error:
             if error.temporary and attempts <= len(RETRY_AFTER):
                 report.refused += 1
-                later = now + RETRY_AFTER[attempts - 1]
-                self.store.set_delivery_state(
-                    [message_id], "retry", now, next_attempt_at=later, error=str(error)[:500]
-                )
-            else:
-                report.dead += 1
-                self.store.set_delivery_state([message_id], "dead", now, error=str(error)[:500])
-            return
+                return ("retry", str(error)[:500], now + RETRY_AFTER[attempts - 1])
+            report.dead += 1
+            return ("dead", str(error)[:500], None)
         except Uncertain as error:
             report.uncertain += 1
-            self.store.set_delivery_state([message_id], "uncertain", now, error=str(error)[:500])
-            return
-        self.store.set_delivery_state([message_id], "sent", now)
+            return ("uncertain", str(error)[:500], None)
+        return ("sent", None, None)
+
+    def _record(self, outcomes: dict, now: datetime) -> None:
+        """Write what became of e-mails: outcome -> their message ids, one statement each."""
+        for (state, error, later), message_ids in outcomes.items():
+            self.store.set_delivery_state(message_ids, state, now, error=error, next_attempt_at=later)
 
 
 def recent_articles(build: Build, now: datetime) -> dict[str, Article]:
