@@ -9,7 +9,9 @@ forged by other sites without a cookie.
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
+from datetime import datetime
+
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 
 PURPOSES = ("confirm", "unsubscribe")
 FORM_SALT = "alerts-form"
@@ -31,15 +33,18 @@ def read_link_token(secret: str, purpose: str, token: str) -> str | None:
         return None
 
 
-def form_token(secret: str, lang: str) -> str:
-    return URLSafeTimedSerializer(secret, salt=FORM_SALT).dumps(lang)
+def form_token(secret: str, lang: str, now: datetime) -> str:
+    """The subscription form's token: its language and when the page was made, signed."""
+    return URLSafeSerializer(secret, salt=FORM_SALT).dumps([lang, int(now.timestamp())])
 
 
-def read_form_token(secret: str, token: str, lang: str, max_age: int) -> bool:
-    """Whether `token` is a form token of ours, for this language, at most `max_age` seconds old."""
+def read_form_token(secret: str, token: str, lang: str, now: datetime, max_age: int) -> bool:
+    """Whether `token` is a form token of ours, for this language, at most `max_age`
+    seconds old at `now` (the app's clock, as the page that made it)."""
     if not token or len(token) > 200:
         return False
     try:
-        return URLSafeTimedSerializer(secret, salt=FORM_SALT).loads(token, max_age=max_age) == lang
-    except BadSignature:  # SignatureExpired is one too
+        token_lang, made = URLSafeSerializer(secret, salt=FORM_SALT).loads(token)
+    except (BadSignature, TypeError, ValueError):
         return False
+    return token_lang == lang and isinstance(made, int) and 0 <= now.timestamp() - made <= max_age

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from webapp.alerts import address as addresses
 from webapp.alerts import signing
 from webapp.alerts.choice import FREQUENCIES, Choice
+from webapp.alerts.schema import MAX_FILTERS
 from webapp.alerts.store import Limits, RateLimited, Store
 from webapp.i18n import current_language
 from webapp.live import now
@@ -78,11 +79,15 @@ def subscribe():
             abort(403, description=_("This form can only be sent from this site's own page."))
         address = request.form.get("address", "")[:1000]
         frequency = request.form.get("frequency", "")
-        if not signing.read_form_token(_secret(), request.form.get("token", ""), choice.lang, FORM_VALID_FOR):
+        if not signing.read_form_token(
+            _secret(), request.form.get("token", ""), choice.lang, now(), FORM_VALID_FOR
+        ):
             errors["address"] = _("The form was open too long. Send it again.")
         problem = addresses.problem(address)
         if problem:
             errors["address"] = problem
+        if len(choice.to_json()) > MAX_FILTERS:
+            errors["news-chosen"] = _("Choose fewer topics and partners for one subscription.")
         if frequency not in FREQUENCIES:
             errors["frequency-immediately"] = _("Choose how often you want e-mails.")
         if not errors:
@@ -106,7 +111,7 @@ def subscribe():
         errors=errors,
         address=address,
         frequency=frequency,
-        token=signing.form_token(_secret(), choice.lang),
+        token=signing.form_token(_secret(), choice.lang, now()),
         list_url=_list_url(choice),
     )
 
