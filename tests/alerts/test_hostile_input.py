@@ -85,6 +85,7 @@ def test_a_form_left_open_for_hours_asks_to_be_sent_again(site):
     assert "Formuläret var öppet för länge" in answer.text
 
 
+@pytest.mark.slow  # 10,000 requests through the whole app: about a minute on each database
 def test_ten_thousand_attempts_from_one_client_are_limited_and_nothing_is_lost(site):
     token = TOKEN.search(site.client.get(FORM).text).group(1)
     answers = [
