@@ -25,8 +25,13 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/message
 .PHONY: run serve test test-fast build install lint translations clean bench bench-scale cluster-test
 
 # The watcher publishes every saved content file while the server runs (see README).
+# The alerts sender runs beside them; with no SMTP server set (NEWS_ALERTS_SMTP_URL), its
+# e-mails are files in var/mail/ to read.
 run: install var/build.stamp
-	$(BIN)/flask --app webapp build --watch & watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT; \
+	$(BIN)/flask --app webapp alerts migrate
+	$(BIN)/flask --app webapp build --watch & watcher=$$!; \
+	$(BIN)/flask --app webapp alerts run & sender=$$!; \
+	trap 'kill $$watcher $$sender 2>/dev/null' EXIT; \
 	$(SERVER) --access-logfile - 'webapp:create_app()'
 
 # The server alone on the build that is live (NEWS_BUILDS_DIR), without installing or
@@ -38,6 +43,7 @@ test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-nginx.sh
 	bash scripts/ensure-iproute2.sh
+	bash scripts/ensure-postgresql.sh
 	$(BIN)/ruff check webapp tests bench deploy
 	$(BIN)/pytest
 

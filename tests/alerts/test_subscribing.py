@@ -155,3 +155,15 @@ def test_the_privacy_page_says_what_is_stored_in_both_languages(site):
     en = site.client.get("/en/alerts/privacy").text
     assert "Din e-postadress." in sv and "Your e-mail address." in en
     assert "48 timmar" in sv and "48 hours" in en
+
+
+def test_without_its_database_the_form_says_so_and_the_news_is_still_read(tmp_path, mail_server):
+    from tests.alerts.site import AlertsSite
+
+    site = AlertsSite(tmp_path, f"sqlite:///{tmp_path}/other.sqlite3", mail_server.url)
+    site.store.engine.dispose()
+    (tmp_path / "other.sqlite3").unlink()  # never migrated: no tables
+    answer = site.subscribe("/sv/", "anna@example.se")
+    assert answer.status_code == 503
+    assert "E-postprenumerationer fungerar inte just nu" in answer.text
+    assert site.client.get("/sv/").status_code == 200

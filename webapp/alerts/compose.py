@@ -12,6 +12,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from webapp.alerts.mail import Outgoing
+from webapp.alerts.secret import secret
 from webapp.alerts.signing import link_token
 from webapp.alerts.store import Subscription
 from webapp.content.model import Article
@@ -36,7 +37,7 @@ class Composer:
                 purpose: url_for(
                     f"alerts.{purpose}",
                     lang_code=lang,
-                    token=link_token(self.app.config["ALERTS_SECRET"], purpose, subscription.public_id),
+                    token=link_token(secret(self.app), purpose, subscription.public_id),
                     _external=True,
                 )
                 for purpose in ("confirm", "unsubscribe")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -91,14 +91,14 @@ def _insert(engine: Engine):
 
 
 class Store:
-    """The alerts database at `url`, with `secret` keying the hashes it keeps."""
+    """The alerts database at `url`, with `secret()` keying the hashes it keeps."""
 
-    def __init__(self, url: str, secret: str):
+    def __init__(self, url: str, secret: Callable[[], str]):
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine = _engine(url)
-        self._secret = secret.encode()
+        self._secret = secret  # asked for when first needed
 
     # --- schema ---------------------------------------------------------------------------
 
@@ -113,7 +113,7 @@ class Store:
     # --- subscribing ----------------------------------------------------------------------
 
     def keyed_hash(self, kind: str, value: str) -> str:
-        return hmac.new(self._secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._secret().encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
     def request(
         self, address: str, choice: Choice, frequency: str, client: str, now: datetime, limits: Limits

@@ -14,15 +14,18 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.alerts import address as addresses
 from webapp.alerts import signing
 from webapp.alerts.choice import FREQUENCIES, Choice
 from webapp.alerts.schema import MAX_FILTERS
+from webapp.alerts.secret import secret
 from webapp.alerts.store import Limits, RateLimited, Store
 from webapp.i18n import current_language
 from webapp.live import now
 from webapp.views import live_build, localized_names
+from webapp.views.errors import render_error
 from webapp.views.filters import parse_filters
 
 bp = Blueprint("alerts", __name__)
@@ -35,7 +38,7 @@ def store() -> Store:
 
 
 def _secret() -> str:
-    return current_app.config["ALERTS_SECRET"]
+    return secret(current_app)
 
 
 def _choice_from_request() -> tuple[Choice, list[str]]:
@@ -193,6 +196,14 @@ def unsubscribe(token: str):
 def privacy():
     """What is stored about subscribers, why, for how long, and how to have it deleted."""
     return render_template("alerts/privacy.html", confirm_hours=current_app.config["ALERTS_CONFIRM_HOURS"])
+
+
+@bp.errorhandler(SQLAlchemyError)
+def database_unavailable(error):
+    """The subscribers' database cannot answer (down, or not migrated): the reader is told
+    to come back, the reading site is untouched, and staff find the error in the log."""
+    current_app.logger.error("alerts database: %s", error)
+    return render_error(503, _("E-mail subscriptions are not available right now. Try again later."))
 
 
 @bp.after_request

@@ -34,7 +34,8 @@ TITLES = {
 SERVER_ERRORS = "no-store"
 
 
-def _render(status: int, detail: str | None) -> Response:
+def render_error(status: int, detail: str | None) -> Response:
+    """The error page for `status` in the page's language, with `detail` saying what to do."""
     chosen_by_browser = not (g.get("lang") or language_from_path(request.path))
     # An address without a language prefix gets the reader's preferred language.
     g.lang = g.get("lang") or language_from_path(request.path) or preferred_language()
@@ -76,16 +77,16 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         default = error.description == type(error).description
-        return _render(error.code, None if default else error.description)
+        return render_error(error.code, None if default else error.description)
 
     @app.errorhandler(SearchError)
     def no_build(error: SearchError):
         app.logger.error("cannot read the build: %s", error)
-        return _render(503, _("Please try again in a few minutes."))
+        return render_error(503, _("Please try again in a few minutes."))
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
-        return _render(500, None)
+        return render_error(500, None)
 
     # Registered before caching.init_app, so it runs after caching's hook (Flask runs them
     # last-registered first) and has the last word on a server error's Cache-Control.
