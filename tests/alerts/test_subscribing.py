@@ -167,3 +167,18 @@ def test_without_its_database_the_form_says_so_and_the_news_is_still_read(tmp_pa
     assert answer.status_code == 503
     assert "E-postprenumerationer fungerar inte just nu" in answer.text
     assert site.client.get("/sv/").status_code == 200
+
+
+def test_an_address_with_swedish_letters_gets_its_emails(site):
+    site.subscribe("/sv/topics/vatten", "åsa@exempel.se")
+    site.send()
+    [confirmation] = site.inbox.messages
+    assert confirmation["To"] == "åsa@exempel.se"
+    assert site.inbox.envelopes[-1][1] == ["åsa@exempel.se"]
+    site.confirm(confirmation)
+    site.news("ny", "Höga flöden", "2026-03-02 09:30")
+    site.rebuild()
+    site.at(START + 2 * timedelta(hours=1))
+    site.send()
+    assert site.inbox.messages[-1]["Subject"] == "Höga flöden"
+    assert site.inbox.messages[-1]["To"] == "åsa@exempel.se"

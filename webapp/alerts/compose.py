@@ -7,6 +7,8 @@ the strings come from the same catalogues as the pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
@@ -15,9 +17,12 @@ from webapp.alerts.mail import Outgoing
 from webapp.alerts.secret import secret
 from webapp.alerts.signing import link_token
 from webapp.alerts.store import Subscription
-from webapp.content.model import Article
+from webapp.content.model import Article, version_id
 from webapp.live import Build
 from webapp.views import localized_names
+
+# Stands for what differs between subscribers while an e-mail is written once for many.
+STAND_IN = "STAND-IN-0f3c9a"
 
 
 class Composer:
@@ -25,6 +30,21 @@ class Composer:
 
     def __init__(self, app: Flask):
         self.app = app
+        self._digests: dict[tuple, Outgoing] = {}
+        self._addresses: dict[tuple, str] = {}
+
+    def _link(self, subscription: Subscription, purpose: str, build: Build) -> str:
+        """The absolute address of a signed link of `purpose` to `subscription`."""
+        lang = subscription.choice.lang
+        key = (build.site.base_url, lang, purpose)
+        if key not in self._addresses:
+            with self.app.test_request_context(f"/{lang}/", base_url=build.site.base_url):
+                self._addresses[key] = url_for(
+                    f"alerts.{purpose}", lang_code=lang, token=STAND_IN, _external=True
+                )
+        return self._addresses[key].replace(
+            STAND_IN, link_token(secret(self.app), purpose, subscription.public_id)
+        )
 
     def _render(
         self, build: Build, subscription: Subscription, name: str, **context
@@ -34,13 +54,7 @@ class Composer:
         with self.app.test_request_context(f"/{lang}/", base_url=build.site.base_url), force_locale(lang):
             topic_names, partner_names = localized_names(build, lang)
             links = {
-                purpose: url_for(
-                    f"alerts.{purpose}",
-                    lang_code=lang,
-                    token=link_token(secret(self.app), purpose, subscription.public_id),
-                    _external=True,
-                )
-                for purpose in ("confirm", "unsubscribe")
+                purpose: self._link(subscription, purpose, build) for purpose in ("confirm", "unsubscribe")
             }
             context.update(
                 subscription=subscription,
@@ -70,7 +84,28 @@ class Composer:
         return Outgoing(subscription.address, subject, text, html, unsubscribe if kind == "already" else None)
 
     def digest(self, build: Build, subscription: Subscription, articles: list[Article]) -> Outgoing:
-        """One e-mail with the new articles a subscriber follows, newest first."""
+        """One e-mail with the new articles a subscriber follows, newest first.
+
+        Subscribers who follow the same news get the same e-mail but for its unsubscribe
+        link: it is written once per run for all of them (with a stand-in for the link),
+        not once per subscriber."""
+        choice = subscription.choice
+        key = (build.build_id, choice, subscription.frequency, tuple(version_id(a) for a in articles))
+        if key not in self._digests:
+            stand_in = replace(subscription, public_id=STAND_IN)
+            self._digests[key] = self._digest(build, stand_in, articles)
+        written = self._digests[key]
+        link = self._link(subscription, "unsubscribe", build)
+        stand_in_link = self._link(replace(subscription, public_id=STAND_IN), "unsubscribe", build)
+        return Outgoing(
+            subscription.address,
+            written.subject,
+            written.text.replace(stand_in_link, link),
+            written.html.replace(stand_in_link, link),
+            link,
+        )
+
+    def _digest(self, build: Build, subscription: Subscription, articles: list[Article]) -> Outgoing:
 
         def subject(context: dict) -> str:
             if len(articles) == 1:

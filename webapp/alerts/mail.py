@@ -14,8 +14,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -46,20 +50,43 @@ class Uncertain(Exception):
     """The message may or may not have been taken: it is not sent again."""
 
 
-def build_message(outgoing: Outgoing, sender: str, now: datetime) -> EmailMessage:
-    """The MIME message: text/plain first, text/html as the alternative, list headers."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = outgoing.to
-    message["Subject"] = outgoing.subject
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+def build_message(outgoing: Outgoing, sender: str, now: datetime) -> Message:
+    """The MIME message: text/plain first, text/html as the alternative, list headers.
+
+    For an ASCII address, the standard library's older MIME classes (policy compat32):
+    they build a message in a quarter of the time of EmailMessage, whose parsing of every
+    header is most of the cost of telling 100,000 subscribers (bench/alerts_fanout.py).
+    An address with other characters (åsa@exempel.se) needs EmailMessage, which sends it
+    as SMTPUTF8.
+    """
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    headers = {
+        "From": sender,
+        "To": outgoing.to,
+        "Subject": outgoing.subject,
+        "Date": format_datetime(now),
+        "Message-ID": make_msgid(domain=domain),
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies, please
+    }
     if outgoing.unsubscribe_url:
-        message["List-Unsubscribe"] = f"<{outgoing.unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(outgoing.text)
-    message.add_alternative(outgoing.html, subtype="html")
+        headers["List-Unsubscribe"] = f"<{outgoing.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if not outgoing.to.isascii():
+        message = EmailMessage()
+        for name, value in headers.items():
+            message[name] = value
+        message.set_content(outgoing.text)
+        message.add_alternative(outgoing.html, subtype="html")
+        return message
+    name, address = parseaddr(sender)
+    headers["From"] = formataddr((name, address), charset="utf-8")
+    headers["Subject"] = Header(outgoing.subject, "utf-8")  # encoded words, folded as RFC 2047 says
+    # Long headers (the unsubscribe link) on one line, as mail programs read them best.
+    message = MIMEMultipart("alternative", policy=compat32.clone(max_line_length=998))
+    for name, value in headers.items():
+        message[name] = value
+    message.attach(MIMEText(outgoing.text, "plain", "utf-8"))
+    message.attach(MIMEText(outgoing.html, "html", "utf-8"))
     return message
 
 
@@ -98,7 +125,7 @@ class SmtpTransport:
             self._server = server
         return self._server
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         server = self._connect()
         try:
             server.send_message(message)
@@ -142,7 +169,7 @@ class MaildirTransport:
     def __init__(self, path: Path):
         self.folder = mailbox.Maildir(path, create=True)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         self.folder.add(message)
 
     def close(self) -> None:
