@@ -50,6 +50,7 @@ test: install
 # The inner loop: everything but the browser tests and the slow ones (real servers, large
 # builds). `make test` is the whole suite, as CI runs it.
 test-fast: install
+	bash scripts/ensure-postgresql.sh
 	$(BIN)/pytest -m "not slow and not browser" -q
 
 build: install

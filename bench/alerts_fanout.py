@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import subprocess
 import sys
@@ -103,7 +102,7 @@ def counting_smtp(port: int) -> subprocess.Popen:
     return server
 
 
-def run_sender(builds: Path, database: str, smtp_port: int) -> tuple[float, float, str]:
+def run_sender(builds: Path, database: str, smtp_port: int) -> tuple[float, float, float, str]:
     environment = {
         **os.environ,
         "NEWS_BUILDS_DIR": str(builds),
@@ -113,12 +112,21 @@ def run_sender(builds: Path, database: str, smtp_port: int) -> tuple[float, floa
         "NEWS_ALERTS_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     command = [sys.executable, "-m", "flask", "--app", "webapp", "alerts", "run", "--once"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+    sender = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    _pid, status, usage = os.wait4(sender.pid, 0)  # this process's own peak memory and CPU time
     seconds = time.perf_counter() - started
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return seconds, peak_mb, done.stderr.strip().splitlines()[-1]
+    summary = sender.stderr.read().strip().splitlines()[-1]
+    assert status == 0, summary
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, summary
+
+
+def stop_smtp(server: subprocess.Popen) -> tuple[int, float]:
+    """Stop the counting SMTP server: (messages it received, its CPU seconds)."""
+    server.stdin.close()
+    received = int(server.stdout.read().strip() or 0)
+    _pid, _status, usage = os.wait4(server.pid, 0)
+    return received, usage.ru_utime + usage.ru_stime
 
 
 def measure(name: str, database: str, count: int, root: Path) -> dict:
@@ -135,7 +143,7 @@ def measure(name: str, database: str, count: int, root: Path) -> dict:
     port = free_port()
     smtp = counting_smtp(port)
     run_sender(builds, database, port)  # the sender was running before: it has seen the old news
-    smtp.communicate("")
+    stop_smtp(smtp)
     tree.article(
         "ny", title="Översvämning vid Göta älv", body="Vattnet stiger: risk för översvämning.",
         topics="[vatten]", published=local(now - timedelta(minutes=1)),
@@ -144,8 +152,8 @@ def measure(name: str, database: str, count: int, root: Path) -> dict:
                  published=local(now - timedelta(minutes=1)))  # fmt: skip
     write_build(tree.load(), builds)
     smtp = counting_smtp(port)
-    seconds, peak_mb, summary = run_sender(builds, database, port)
-    received = int(smtp.communicate("")[0].strip() or 0)
+    seconds, peak_mb, cpu, summary = run_sender(builds, database, port)
+    received, smtp_cpu = stop_smtp(smtp)
     return {
         "database": name,
         "subscribers": count,
@@ -153,6 +161,8 @@ def measure(name: str, database: str, count: int, root: Path) -> dict:
         "seconds": round(seconds, 1),
         "emails_per_second": round(received / seconds),
         "peak_mb": round(peak_mb),
+        "sender_cpu_seconds": round(cpu, 1),
+        "smtp_server_cpu_seconds": round(smtp_cpu, 1),
         "sender": summary,
         "per_choice": per_choice,
     }
@@ -172,11 +182,15 @@ def main() -> None:
             results.append(measure("PostgreSQL", postgres.database(), args.subscribers, root / "postgres"))
         finally:
             postgres.stop()
-    print("| database | subscribers | e-mails sent | seconds | e-mails/s | sender's peak memory |")
-    print("|---|---|---|---|---|---|")
+    columns = ["database", "subscribers", "e-mails sent", "seconds", "e-mails/s", "sender's peak memory",
+               "CPU s: sender, SMTP server"]  # fmt: skip
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
     for r in results:
-        print(f"| {r['database']} | {r['subscribers']:,} | {r['emails']:,} | {r['seconds']} | "
-              f"{r['emails_per_second']:,} | {r['peak_mb']} MB |")  # fmt: skip
+        cells = [r["database"], f"{r['subscribers']:,}", f"{r['emails']:,}", r["seconds"],
+                 f"{r['emails_per_second']:,}", f"{r['peak_mb']} MB",
+                 f"{r['sender_cpu_seconds']}, {r['smtp_server_cpu_seconds']}"]  # fmt: skip
+        print("| " + " | ".join(str(c) for c in cells) + " |")
     print(json.dumps(results, indent=1))
 
 

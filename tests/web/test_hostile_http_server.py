@@ -248,3 +248,17 @@ def test_nginx_limits_a_flood_of_searches_in_every_site_language(nginx):
     for lang in ("ar", "fi", "sv"):
         statuses = [exchange(nginx, get(f"/{lang}/search?q=flod{number}"))[0] for number in range(60)]
         assert 429 in statuses, (lang, statuses)
+
+
+def test_nginx_limits_a_flood_of_subscription_requests(nginx):
+    """The subscription form is the only page that writes: nginx answers one address's flood
+    of POSTs with 429 before the app counts them, and leaves reading alone."""
+    body = "address=anna%40example.se&frequency=daily&token=x"
+    request = (
+        "POST /sv/alerts/new HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}"
+    ).encode()
+    statuses = [exchange(nginx, request)[0] for _ in range(30)]
+    assert 429 in statuses and 200 in statuses, statuses
+    assert exchange(nginx, get("/sv/?page=1"))[0] == 200
