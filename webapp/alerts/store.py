@@ -20,6 +20,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from webapp.alerts.choice import FREQUENCIES, Choice
 from webapp.alerts.schema import articles_seen, deliveries, metadata, requests, sender_state, subscriptions
@@ -123,6 +124,16 @@ class Store:
         never tells whether an address is subscribed. Raises RateLimited."""
         if frequency not in FREQUENCIES:
             raise ValueError(f"unknown frequency {frequency!r}")
+        try:
+            self._request(address, choice, frequency, client, now, limits)
+        except IntegrityError:
+            # The same request twice at the same moment (a double click on two machines):
+            # the other one inserted it first, so this one is the "asked again" case.
+            self._request(address, choice, frequency, client, now, limits)
+
+    def _request(
+        self, address: str, choice: Choice, frequency: str, client: str, now: datetime, limits: Limits
+    ) -> None:
         address_key, client_key = (
             self.keyed_hash("address", address.lower()),
             self.keyed_hash("client", client),
