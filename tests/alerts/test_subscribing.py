@@ -182,3 +182,17 @@ def test_an_address_with_swedish_letters_gets_its_emails(site):
     site.send()
     assert site.inbox.messages[-1]["Subject"] == "Höga flöden"
     assert site.inbox.messages[-1]["To"] == "åsa@exempel.se"
+
+
+def test_asking_again_at_another_frequency_changes_it_once_confirmed(site):
+    site.subscribe("/sv/topics/vatten", "anna@example.se", frequency="daily")
+    site.send()
+    site.confirm(site.inbox.messages[-1])
+    site.subscribe("/sv/topics/vatten", "anna@example.se", frequency="weekly")
+    site.send()
+    confirmation = site.inbox.messages[-1]
+    assert confirmation["Subject"].startswith("Bekräfta din prenumeration")
+    assert [s["frequency"] for s in site.store.export("anna@example.se")] == ["daily", "weekly"]
+    site.confirm(confirmation)
+    [only] = site.store.export("anna@example.se")
+    assert only["frequency"] == "weekly" and only["confirmed_at"]

@@ -82,13 +82,13 @@ def _axe_path() -> Path:
     return Path(AXE)
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe-core on the page; one readable line per violation and element."""
+def axe_violations(page, tags: list[str] = AXE_TAGS) -> list[str]:
+    """Run axe-core on the page (its rules of `tags`); one readable line per violation and element."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(_axe_path()))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
+        tags,
     )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"

@@ -13,13 +13,16 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import AXE_TAGS, axe_violations
 from tests.browser.test_journeys_screen_reader import Tree
 from tests.conftest import make_app
+from webapp.alerts.choice import Choice
 from webapp.alerts.cli import make_sender
 from webapp.alerts.signing import link_token
+from webapp.search import ArticleQuery
 
 pytestmark = pytest.mark.browser
+WCAG_ONLY = [tag for tag in AXE_TAGS if tag != "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +169,23 @@ def _now():
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_the_html_of_an_email_passes_axe_in_each_direction(alerts_page, alerts_server):
+    """The e-mail's HTML part as a mail program shows it: WCAG rules only (axe's best
+    practices ask for landmarks, which mail programs remove)."""
+    app, _base, _folder = alerts_server
+    from webapp.alerts.compose import Composer
+    from webapp.alerts.store import Subscription
+
+    build = app.extensions["live_build"].get()
+    for lang in ("sv", "ar"):
+        articles = build.search.list_articles(ArticleQuery(lang=lang, page_size=3)).articles
+        subscription = Subscription(1, "0" * 32, "a@example.se", Choice(lang, topics=("vatten",)), "daily",
+                                    _now(), _now(), _now(), None)  # fmt: skip
+        with app.app_context():
+            html = Composer(app).digest(build, subscription, articles).html
+        alerts_page.set_content(html)
+        assert alerts_page.locator("html").get_attribute("lang") == lang
+        assert alerts_page.get_by_role("heading", level=2).count() == len(articles)
+        assert axe_violations(alerts_page, tags=WCAG_ONLY) == []
