@@ -37,6 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     caching.init_app(app)
     if app.config["PROXIES"]:
         # The client's address as the proxies in front saw it (the subscription form's limits).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
 
     return app

@@ -66,6 +66,11 @@ def test_a_request_forged_by_another_site_is_refused(site, headers):
     assert site.store.counts()["unconfirmed"] == 0
 
 
+def test_a_browser_that_sends_only_origin_is_let_through_from_this_site(site):
+    answer = post(site, {"address": "anna@example.se"}, Origin="http://localhost")
+    assert answer.status_code == 303
+
+
 def test_a_form_without_a_valid_token_is_refused_with_a_way_on(site):
     answer = site.client.post(FORM, data={"address": "anna@example.se", "frequency": "daily", "token": "x"})
     assert "Formuläret var öppet för länge. Skicka det igen." in answer.text

@@ -11,6 +11,7 @@ cache (they hold tokens or the reader's own input).
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -68,7 +69,8 @@ def _same_site() -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    return origin == request.host_url.rstrip("/")
+    # The host alone: behind a proxy that ends TLS, the app sees http where the page was https.
+    return urlsplit(origin).netloc == request.host
 
 
 @bp.route("/alerts/new", methods=["GET", "POST"])
