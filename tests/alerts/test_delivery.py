@@ -22,6 +22,13 @@ def subscribed(site, list_url="/sv/topics/vatten", address="anna@example.se", fr
     return address
 
 
+def subscribed_with_one_new_article(site) -> None:
+    """A confirmed subscriber to Vatten och hav, and "En nyhet" about it in the new build."""
+    subscribed(site)
+    site.news("en", "En nyhet", "2026-03-02 09:30")
+    site.rebuild()
+
+
 def digests(site, address="anna@example.se"):
     return [m for m in site.inbox.to(address) if "/alerts/unsubscribe/" in text_of(m)]
 
@@ -105,9 +112,7 @@ def test_an_article_published_late_with_an_earlier_date_is_still_news(site):
 
 
 def test_each_article_is_sent_once_however_often_the_sender_runs(site):
-    subscribed(site)
-    site.news("en", "En nyhet", "2026-03-02 09:30")
-    site.rebuild()
+    subscribed_with_one_new_article(site)
     for minutes in (61, 62, 90, 24 * 60):
         site.at(START + timedelta(minutes=minutes))
         site.send()
@@ -139,9 +144,7 @@ def test_two_senders_at_once_send_each_article_once(site):
 
 
 def test_a_refusal_for_now_is_tried_again_and_delivered_once(site):
-    subscribed(site)
-    site.news("en", "En nyhet", "2026-03-02 09:30")
-    site.rebuild()
+    subscribed_with_one_new_article(site)
     site.inbox.refusals = ["451 4.3.0 Mailbox busy, try later"]
     site.at(START + 2 * HOUR)
     report = site.send()
@@ -157,9 +160,7 @@ def test_a_refusal_for_now_is_tried_again_and_delivered_once(site):
 
 
 def test_a_permanent_refusal_is_recorded_as_a_dead_letter(site):
-    subscribed(site)
-    site.news("en", "En nyhet", "2026-03-02 09:30")
-    site.rebuild()
+    subscribed_with_one_new_article(site)
     site.inbox.refusals = ["550 5.1.1 No such mailbox"]
     site.at(START + 2 * HOUR)
     site.send()
@@ -172,9 +173,7 @@ def test_a_permanent_refusal_is_recorded_as_a_dead_letter(site):
 
 
 def test_a_mail_server_that_stays_down_is_given_up_on_after_five_tries(site, mail_server):
-    subscribed(site)
-    site.news("en", "En nyhet", "2026-03-02 09:30")
-    site.rebuild()
+    subscribed_with_one_new_article(site)
     site.app.config["ALERTS_SMTP_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens
     moment = START + 2 * HOUR
     for wait in (0, 1, 5, 30, 120):
@@ -190,9 +189,7 @@ def test_a_mail_server_that_stays_down_is_given_up_on_after_five_tries(site, mai
 
 
 def test_what_an_email_links_to_works(site):
-    subscribed(site)
-    site.news("en", "En nyhet", "2026-03-02 09:30")
-    site.rebuild()
+    subscribed_with_one_new_article(site)
     site.at(START + 2 * HOUR)
     site.send()
     [digest] = digests(site)

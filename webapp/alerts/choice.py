@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from babel.lists import format_list
-from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
-from webapp import languages
 from webapp.content.model import Article
 from webapp.views.context import language_name
+from webapp.views.filters import describe_filters
 
 # How often, in the order the form offers them, with the window between two e-mails.
 FREQUENCIES = {
@@ -70,19 +69,7 @@ class Choice:
 
     def describe(self, topic_names: dict[str, str], partner_names: dict[str, str]) -> str:
         """In words, in the current locale: "News about Water and sea from SMHI, in Swedish"."""
-        locale = str(get_locale())
-        rtl = languages.DIRECTIONS.get(str(get_locale())) == "rtl"
-
-        def isolated(texts) -> list[str]:  # see webapp/views/filters.py describe
-            return [f"\u2068{text}\u2069" if rtl else str(text) for text in texts]
-
-        sentence = _("News")
-        if self.topics:
-            names = isolated(topic_names.get(t, t) for t in self.topics)
-            sentence += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
-        if self.partners:
-            names = isolated(partner_names.get(p, p) for p in self.partners)
-            sentence += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
-        if self.text:
-            sentence += " " + _("matching “%(query)s”", query=isolated([self.text])[0])
-        return _("%(news)s, in %(language)s", news=sentence, language=language_name(self.lang))
+        news = _("News") + describe_filters(
+            self.topics, self.partners, (), self.text, topic_names, partner_names
+        )
+        return _("%(news)s, in %(language)s", news=news, language=language_name(self.lang))

@@ -65,7 +65,7 @@ class Composer:
                 lang=lang,
                 confirm_hours=self.app.config["ALERTS_CONFIRM_HOURS"],
             )
-            context["subject"] = context.pop("subject_for")(context)
+            context["subject"] = context.pop("subject_for")(context["news"])
             text = render_template(f"alerts/email/{name}.txt", **context)
             html = render_template(f"alerts/email/{name}.html", **context)
             return context["subject"], text, html, links["unsubscribe"]
@@ -74,10 +74,10 @@ class Composer:
         """The confirmation e-mail ("confirm") or the note that the address has this
         subscription already ("already")."""
 
-        def subject(context: dict) -> str:
+        def subject(news: str) -> str:
             if kind == "confirm":
-                return _("Confirm your subscription: %(news)s", news=context["news"])
-            return _("You already get these e-mails: %(news)s", news=context["news"])
+                return _("Confirm your subscription: %(news)s", news=news)
+            return _("You already get these e-mails: %(news)s", news=news)
 
         subject, text, html, unsubscribe = self._render(build, subscription, kind, subject_for=subject)
         # Nothing to unsubscribe from before the subscription is confirmed.
@@ -96,25 +96,24 @@ class Composer:
             self._digests[key] = self._digest(build, stand_in, articles)
         written = self._digests[key]
         link = self._link(subscription, "unsubscribe", build)
-        stand_in_link = self._link(replace(subscription, public_id=STAND_IN), "unsubscribe", build)
         return Outgoing(
             subscription.address,
             written.subject,
-            written.text.replace(stand_in_link, link),
-            written.html.replace(stand_in_link, link),
+            written.text.replace(written.unsubscribe_url, link),
+            written.html.replace(written.unsubscribe_url, link),
             link,
         )
 
     def _digest(self, build: Build, subscription: Subscription, articles: list[Article]) -> Outgoing:
 
-        def subject(context: dict) -> str:
+        def subject(news: str) -> str:
             if len(articles) == 1:
                 return articles[0].title
             return ngettext(
                 "%(num)s new article: %(news)s",
                 "%(num)s new articles: %(news)s",
                 len(articles),
-                news=context["news"],
+                news=news,
             )
 
         subject, text, html, unsubscribe = self._render(

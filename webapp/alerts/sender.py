@@ -16,7 +16,6 @@ crash after sending and before recording cannot send it again (at most once).
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from webapp.alerts.store import Store
 from webapp.content.model import Article, version_id
 from webapp.live import Build
 from webapp.search import ArticleQuery
-
-log = logging.getLogger(__name__)
 
 # How far back a run looks for articles it has not seen: a week's digest and a day more.
 LOOKBACK = timedelta(days=8)
@@ -217,14 +214,12 @@ class _WordMatches:
 
     def __init__(self, build: Build, now: datetime, recent: dict[str, Article]):
         self.build, self.now, self.recent = build, now, recent
-        self._found: dict[Choice, set[str]] = defaultdict(set)
-        self._asked: set[Choice] = set()
+        self._found: dict[Choice, set[str]] = {}
 
     def match(self, choice: Choice, version: str) -> bool:
         if not choice.text:
             return True
-        if choice not in self._asked:
-            self._asked.add(choice)
+        if choice not in self._found:
             query = ArticleQuery(
                 lang=choice.lang,
                 text=choice.text,
@@ -236,6 +231,6 @@ class _WordMatches:
             )
             results = self.build.search.list_articles(query)
             # Only articles with every word, as typed: no corrected spelling in an e-mail.
-            if results.corrected is None and results.matched_all_words:
-                self._found[choice] = {version_id(a) for a in results.articles}
+            exact = results.corrected is None and results.matched_all_words
+            self._found[choice] = {version_id(a) for a in results.articles} if exact else set()
         return version in self._found[choice]

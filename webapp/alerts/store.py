@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from webapp.alerts.choice import FREQUENCIES, Choice
-from webapp.alerts.schema import articles_seen, deliveries, metadata, requests, sender_state, subscriptions
+from webapp.alerts.schema import articles_seen, deliveries, requests, sender_state, subscriptions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -95,8 +95,6 @@ class Store:
     """The alerts database at `url`, with `secret()` keying the hashes it keeps."""
 
     def __init__(self, url: str, secret: Callable[[], str]):
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine = _engine(url)
         self._secret = secret  # asked for when first needed
@@ -105,6 +103,8 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (Alembic); safe to run again."""
+        if self.url.startswith("sqlite:///"):  # SQLite makes the file, not its folder
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
@@ -477,6 +477,3 @@ class Store:
                 .limit(limit)
             ).all()
         return [dict(row._mapping) for row in rows]
-
-
-__all__ = ["Store", "Subscription", "Limits", "RateLimited", "metadata"]

@@ -73,6 +73,15 @@ def _same_site() -> bool:
     return urlsplit(origin).netloc == request.host
 
 
+def _refuse_unless_same_site() -> None:
+    if not _same_site():
+        abort(403, description=_("This form can only be sent from this site's own page."))
+
+
+def _expired():
+    abort(404, description=_("This confirmation link is not valid any more. Ask for the e-mails again."))
+
+
 @bp.route("/alerts/new", methods=["GET", "POST"])
 def subscribe():
     """The form: what the e-mails will be about, an address and how often."""
@@ -80,8 +89,7 @@ def subscribe():
     errors: dict[str, str] = {}
     address, frequency = "", "immediately"
     if request.method == "POST":
-        if not _same_site():
-            abort(403, description=_("This form can only be sent from this site's own page."))
+        _refuse_unless_same_site()
         address = request.form.get("address", "")[:1000]
         frequency = request.form.get("frequency", "")
         if not signing.read_form_token(
@@ -157,15 +165,12 @@ def confirm(token: str):
     if subscription is None or (
         subscription.confirmed_at is None and subscription.created_at < now() - timedelta(hours=hours)
     ):
-        abort(404, description=_("This confirmation link is not valid any more. Ask for the e-mails again."))
+        _expired()
     if request.method == "POST":
-        if not _same_site():
-            abort(403, description=_("This form can only be sent from this site's own page."))
+        _refuse_unless_same_site()
         subscription = store().confirm(subscription.public_id, now(), timedelta(hours=hours))
         if subscription is None:
-            abort(
-                404, description=_("This confirmation link is not valid any more. Ask for the e-mails again.")
-            )
+            _expired()
     return render_template(
         "alerts/confirm.html",
         subscription=subscription,
@@ -180,8 +185,8 @@ def unsubscribe(token: str):
     it POSTs "List-Unsubscribe=One-Click" to this address, from no page of ours)."""
     subscription = _subscription_from("unsubscribe", token)
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
-    if request.method == "POST" and not one_click and not _same_site():
-        abort(403, description=_("This form can only be sent from this site's own page."))
+    if request.method == "POST" and not one_click:
+        _refuse_unless_same_site()
     if request.method == "POST":
         if subscription is not None:
             store().unsubscribe(subscription.public_id)

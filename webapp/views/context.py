@@ -119,11 +119,14 @@ def filter_url(without: tuple[str, str] | None = None, clear: bool = False) -> s
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _filter_args(*names: str) -> dict[str, list[str]]:
+    """This page's query arguments among `names`, as url_for takes them."""
+    return {k: v for k, v in request.args.to_dict(flat=False).items() if k in names}
+
+
 def feed_url(kind: str, topic=None, partner=None) -> str:
     """The Atom feed of the list on this page, with the same filters."""
-    args = {
-        k: v for k, v in request.args.to_dict(flat=False).items() if k in ("q", "topic", "partner", "year")
-    }
+    args = _filter_args("q", "topic", "partner", "year")
     if kind == "topic" and topic is not None:
         return url_for("feeds.topic_feed", topic_id=topic.id, **args)
     if kind == "partner" and partner is not None:
@@ -134,7 +137,7 @@ def feed_url(kind: str, topic=None, partner=None) -> str:
 def alerts_url(kind: str, topic=None, partner=None) -> str:
     """The page that subscribes to e-mails about the list on this page, with its filters
     (years and order left out: new articles are this year's, and e-mails list newest first)."""
-    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k in ("q", "topic", "partner")}
+    args = _filter_args("q", "topic", "partner")
     if kind == "topic" and topic is not None:
         args["topic"] = [topic.id]
     if kind == "partner" and partner is not None:

@@ -99,25 +99,35 @@ def describe(total: int, filters: Filters, topic_names: dict, partner_names: dic
     """What the list shows, in one sentence: "12 articles about Climate from Chalmers".
 
     The same words head the results and are announced to screen readers after a change.
-    In a right-to-left language each name, year and search is a bidi isolate (FSI ... PDI,
-    what <bdi> is in HTML), so a Latin name or a number keeps its place in the sentence.
     """
+    sentence = ngettext("%(count)s article", "%(count)s articles", total, count=format_number(total))
+    return sentence + describe_filters(
+        filters.topics, filters.partners, filters.years, filters.text, topic_names, partner_names
+    )
+
+
+def describe_filters(topics, partners, years, text: str, topic_names: dict, partner_names: dict) -> str:
+    """The words a list's filters add after what it lists (" about Climate from Chalmers"),
+    here and in e-mail alerts' "News about ...". In a right-to-left language each name,
+    year and search is a bidi isolate (FSI ... PDI, what <bdi> is in HTML), so a Latin name
+    or a number keeps its place in the sentence. A name no longer in the build is given as
+    its id."""
     locale = str(get_locale())
     rtl = languages.DIRECTIONS.get(current_language()) == "rtl"
 
     def isolated(texts) -> list[str]:
         return [f"\u2068{text}\u2069" if rtl else str(text) for text in texts]
 
-    sentence = ngettext("%(count)s article", "%(count)s articles", total, count=format_number(total))
-    if filters.topics:
-        names = isolated(topic_names[t] for t in filters.topics)
-        sentence += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
-    if filters.partners:
-        names = isolated(partner_names[p] for p in filters.partners)
-        sentence += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
-    if filters.years:
-        years = isolated(str(y) for y in filters.years)
-        sentence += " " + _("published in %(years)s", years=format_list(years, style="or", locale=locale))
-    if filters.text:
-        sentence += " " + _("matching “%(query)s”", query=isolated([filters.text])[0])
-    return sentence
+    words = ""
+    if topics:
+        names = isolated(topic_names.get(t, t) for t in topics)
+        words += " " + _("about %(topics)s", topics=format_list(names, style="or", locale=locale))
+    if partners:
+        names = isolated(partner_names.get(p, p) for p in partners)
+        words += " " + _("from %(partners)s", partners=format_list(names, style="or", locale=locale))
+    if years:
+        names = isolated(str(y) for y in years)
+        words += " " + _("published in %(years)s", years=format_list(names, style="or", locale=locale))
+    if text:
+        words += " " + _("matching “%(query)s”", query=isolated([text])[0])
+    return words
