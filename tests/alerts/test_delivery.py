@@ -196,3 +196,20 @@ def test_what_an_email_links_to_works(site):
     found = links(digest)
     for url in [*found["articles"], found["privacy"], found["unsubscribe"]]:
         assert site.follow(url).status_code == 200, url
+
+
+def test_a_title_with_a_line_break_cannot_add_headers_or_stop_the_sender(site):
+    """A content file's title is any YAML string, line breaks too: the subject stays one line
+    for every address, and no header comes of it."""
+    for address in ("anna@example.se", "åsa@exempel.se"):
+        subscribed(site, address=address)
+    site.news("bryt", '"Rubrik\\nBcc: evil@example.org"', "2026-03-02 09:30")
+    site.rebuild()
+    site.at(START + 2 * HOUR)
+    report = site.send()
+    assert report.digests == 2 and report.errors == []
+    for address in ("anna@example.se", "åsa@exempel.se"):
+        [digest] = digests(site, address)
+        assert digest["Subject"] == "Rubrik Bcc: evil@example.org"
+        assert digest["Bcc"] is None
+    assert all(rcpt != ["evil@example.org"] for _sender, rcpt in site.inbox.envelopes)

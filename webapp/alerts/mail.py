@@ -63,7 +63,8 @@ def build_message(outgoing: Outgoing, sender: str, now: datetime) -> Message:
     headers = {
         "From": sender,
         "To": outgoing.to,
-        "Subject": outgoing.subject,
+        # One line: a subject is an article's title, and a title may hold line breaks.
+        "Subject": " ".join(outgoing.subject.split()),
         "Date": format_datetime(now),
         "Message-ID": make_msgid(domain=domain),
         "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies, please
@@ -80,7 +81,7 @@ def build_message(outgoing: Outgoing, sender: str, now: datetime) -> Message:
         return message
     name, address = parseaddr(sender)
     headers["From"] = formataddr((name, address), charset="utf-8")
-    headers["Subject"] = Header(outgoing.subject, "utf-8")  # encoded words, folded as RFC 2047 says
+    headers["Subject"] = Header(headers["Subject"], "utf-8")  # encoded words, folded as RFC 2047 says
     # Long headers (the unsubscribe link) on one line, as mail programs read them best.
     message = MIMEMultipart("alternative", policy=compat32.clone(max_line_length=998))
     for name, value in headers.items():
